@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Circul.Silo;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+await SiloApp.Build(args).RunAsync();
