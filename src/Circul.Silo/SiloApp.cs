@@ -1,19 +1,71 @@
+using Circul.Contracts;
+using Circul.Grains;
+using Circul.Silo.Api;
+using Circul.Silo.Gateway;
+using Circul.Silo.Infrastructure;
+using Circul.Silo.Observability;
+using Circul.Silo.RateLimiting;
+using Circul.Storage;
+
 namespace Circul.Silo;
 
-/// <summary>Builds the silo's web application; tests call this with their own configuration.</summary>
+/// <summary>Builds the silo's web application; Program.cs runs it and tests start it on port 0 with their own configuration.</summary>
 public static class SiloApp
 {
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:5080");
+            builder.WebHost.UseUrls(DefaultUrl);
         }
 
         configure?.Invoke(builder);
+        ConfigureServices(builder);
+
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.UseApiStatusBodies();
+        app.UseRouting();
+        RequestMetrics.UseRequestMetrics(app);
+        app.UseApiErrors();
+        app.UseWebSockets();
+        app.MapOpsEndpoints();
+        app.MapGateway();
+        app.MapCirculApi();
         return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // Storage first: its hosted service migrates the schema before anything else starts.
+        services.AddCirculStorage();
+        services.AddCirculGrains(options =>
+        {
+            var idleSeconds = builder.Configuration.GetValue<int?>("Circul:Actors:IdleTimeoutSeconds");
+            if (idleSeconds is > 0)
+            {
+                options.IdleTimeout = TimeSpan.FromSeconds(idleSeconds.Value);
+            }
+        });
+        services.AddGateway();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloRegistration>());
+        services.AddSingleton<SiloRegistration>();
+
+        services.AddOptions<LimitsOptions>().BindConfiguration("Circul:Limits").ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration("Circul:RateLimits").ValidateOnStart();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<MediaService>();
+        services.AddSingleton<RequestMetrics>();
+        services.ConfigureHttpJsonOptions(options => CirculJson.Apply(options.SerializerOptions));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var uploadLimit = builder.Configuration.GetValue<long?>("Circul:Limits:MaxUploadBodyBytes") ?? new LimitsOptions().MaxUploadBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = uploadLimit + 1;
+            kestrel.AddServerHeader = false;
+        });
     }
 }

@@ -1,0 +1,179 @@
+using Circul.Contracts;
+using Circul.Grains.Conversations;
+using Circul.Grains.Events;
+using Circul.Storage;
+
+namespace Circul.Grains.Rooms;
+
+/// <summary>The message logic every room shares (DMs, groups, panel channels). Not a grain: the owning grain calls it
+/// inside its turns, so everything here runs one call at a time per room. Permission checks stay in the grain.</summary>
+public sealed class RoomMessaging(
+    string roomId,
+    string? panelId,
+    IMessageStore messages,
+    IDurableWriter writer,
+    IEventPublisher events,
+    SnowflakeIdGenerator ids,
+    TimeProvider time)
+{
+    private const int RecentKeyCapacity = 1024;
+    private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+    private readonly Dictionary<(string Sender, string Key), Accepted<MessageDto>> _recentKeys = [];
+    private readonly Queue<(string Sender, string Key)> _recentKeyOrder = new();
+
+    public string? LastMessageId { get; private set; }
+
+    public async Task LoadAsync()
+    {
+        var last = await messages.GetLastMessageIdsAsync([roomId]);
+        LastMessageId = last.TryGetValue(roomId, out var id) ? id : null;
+    }
+
+    public async Task<Accepted<MessageDto>> SendAsync(SenderDto sender, MessageDraft draft, string? idempotencyKey, RoomAudience audience, bool isSystem = false)
+    {
+        if (idempotencyKey is not null)
+        {
+            var replay = await FindIdempotentAsync(sender.Id, idempotencyKey);
+            if (replay is not null)
+            {
+                return replay;
+            }
+        }
+
+        if (draft.ReplyToId is not null)
+        {
+            var target = await messages.GetMessageAsync(draft.ReplyToId);
+            if (target is null || target.Message.RoomId != roomId)
+            {
+                throw ApiException.BadRequest("reply_to_id must be a message of the same room");
+            }
+        }
+
+        var mentions = Mentions.Resolve(draft.Text, draft.Mentions, audience.CanView);
+        var record = new MessageRecord(
+            ids.NextId(), roomId, panelId, sender.Id, draft.Text, draft.Bold, draft.Italic, mentions, draft.ReplyToId,
+            isSystem, time.GetUtcNow(), null, null);
+        var dto = MessageMapper.ToDto(record, sender, []);
+        LastMessageId = record.Id;
+
+        var newEvent = panelId is null
+            ? OutboundEvent.Create(EventTypes.MessageNew, new MessageNewPayload(roomId, dto), audience.Recipients, audience.Filter)
+            : OutboundEvent.Create(EventTypes.PanelMessage, new PanelMessagePayload(panelId, roomId, dto), audience.Recipients, audience.Filter);
+        OutboundEvent? mentionEvent = null;
+        var mentioned = mentions.Where(m => m != sender.Id).ToArray();
+        if (mentioned.Length > 0)
+        {
+            mentionEvent = OutboundEvent.Create(EventTypes.Mention, new MentionPayload(dto, roomId, panelId, sender.Id), mentioned, audience.Filter);
+        }
+
+        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey), () =>
+        {
+            events.Publish(newEvent);
+            if (mentionEvent is not null)
+            {
+                events.Publish(mentionEvent);
+            }
+        });
+        var accepted = new Accepted<MessageDto>(dto, durable);
+        if (idempotencyKey is not null)
+        {
+            Remember(sender.Id, idempotencyKey, accepted);
+        }
+
+        return accepted;
+    }
+
+    public async Task<IReadOnlyList<MessageDto>> ListAsync(string viewerId, int limit, string? before, string? after)
+    {
+        var page = await messages.ListMessagesAsync(roomId, limit, before, after, viewerId);
+        return [.. page.Select(MessageMapper.ToDto)];
+    }
+
+    /// <summary>The message if it belongs to this room and is not deleted; else 404.</summary>
+    public async Task<StoredMessage> RequireMessageAsync(string messageId)
+    {
+        var stored = await messages.GetMessageAsync(messageId);
+        if (stored is null || stored.Message.RoomId != roomId)
+        {
+            throw ApiException.NotFound("message");
+        }
+
+        return stored;
+    }
+
+    public async Task<MessageDto> EditAsync(StoredMessage stored, string text, RoomAudience audience)
+    {
+        var editedAt = time.GetUtcNow();
+        var edited = stored with { Message = stored.Message with { Text = text, EditedAt = editedAt } };
+        var payload = new MessageEditedPayload(roomId, panelId, ChannelId, new EditedMessageDto(stored.Message.Id, text, editedAt));
+        var e = OutboundEvent.Create(EventTypes.MessageEdited, payload, audience.Recipients, audience.Filter);
+        await writer.SubmitAsync(new EditMessageOp(stored.Message.Id, text, editedAt), () => events.Publish(e));
+        return MessageMapper.ToDto(edited);
+    }
+
+    public async Task DeleteAsync(StoredMessage stored, RoomAudience audience)
+    {
+        var payload = new MessageDeletedPayload(roomId, panelId, ChannelId, stored.Message.Id);
+        var e = OutboundEvent.Create(EventTypes.MessageDeleted, payload, audience.Recipients, audience.Filter);
+        await writer.SubmitAsync(new DeleteMessageOp(stored.Message.Id, time.GetUtcNow()), () => events.Publish(e));
+        if (LastMessageId == stored.Message.Id)
+        {
+            await LoadAsync();
+        }
+    }
+
+    public async Task AddReactionAsync(StoredMessage stored, string userId, string emoji, RoomAudience audience)
+    {
+        if (stored.Reactions.Any(r => r.UserId == userId && r.Emoji == emoji))
+        {
+            return; // idempotent: no second reaction, no second event
+        }
+
+        var payload = new ReactionPayload(stored.Message.Id, emoji, userId, roomId, panelId, ChannelId);
+        var e = OutboundEvent.Create(EventTypes.ReactionAdded, payload, audience.Recipients, audience.Filter);
+        await writer.SubmitAsync(new AddReactionOp(stored.Message.Id, emoji, userId, time.GetUtcNow()), () => events.Publish(e));
+    }
+
+    public async Task RemoveReactionAsync(StoredMessage stored, string userId, string emoji, RoomAudience audience)
+    {
+        if (!stored.Reactions.Any(r => r.UserId == userId && r.Emoji == emoji))
+        {
+            return;
+        }
+
+        var payload = new ReactionPayload(stored.Message.Id, emoji, userId, roomId, panelId, ChannelId);
+        var e = OutboundEvent.Create(EventTypes.ReactionRemoved, payload, audience.Recipients, audience.Filter);
+        await writer.SubmitAsync(new RemoveReactionOp(stored.Message.Id, emoji, userId), () => events.Publish(e));
+    }
+
+    private string? ChannelId => panelId is null ? null : roomId;
+
+    private async Task<Accepted<MessageDto>?> FindIdempotentAsync(string senderId, string key)
+    {
+        if (_recentKeys.TryGetValue((senderId, key), out var recent))
+        {
+            return recent;
+        }
+
+        var messageId = await messages.FindIdempotentMessageAsync(senderId, key, time.GetUtcNow() - IdempotencyWindow);
+        if (messageId is null)
+        {
+            return null;
+        }
+
+        var stored = await messages.GetMessageAsync(messageId);
+        return stored is null ? null : new Accepted<MessageDto>(MessageMapper.ToDto(stored), Task.CompletedTask);
+    }
+
+    private void Remember(string senderId, string key, Accepted<MessageDto> accepted)
+    {
+        if (_recentKeys.TryAdd((senderId, key), accepted))
+        {
+            _recentKeyOrder.Enqueue((senderId, key));
+            if (_recentKeyOrder.Count > RecentKeyCapacity)
+            {
+                _recentKeys.Remove(_recentKeyOrder.Dequeue());
+            }
+        }
+    }
+}

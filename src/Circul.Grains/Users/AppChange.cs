@@ -1,0 +1,4 @@
+namespace Circul.Grains.Users;
+
+/// <summary>A partial update of a bot application: null fields are left unchanged.</summary>
+public sealed record AppChange(string? Name = null, string? Description = null, IReadOnlyList<string>? RedirectUris = null);

@@ -1,0 +1,46 @@
+using Circul.Actors;
+using Circul.Contracts;
+using Circul.Storage;
+
+namespace Circul.Grains.Users;
+
+/// <summary>One per user: profile, presence, and who the user can see.</summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>The user object with its effective status; null when the user does not exist or was deleted.</summary>
+    Task<UserDto?> GetAsync();
+
+    /// <summary>The stored row (null when absent or deleted).</summary>
+    Task<UserRecord?> GetRecordAsync();
+
+    /// <summary>The summary embedded in messages.</summary>
+    Task<SenderDto> GetSenderAsync();
+
+    Task<UserDto> UpdateProfileAsync(ProfileChange change);
+
+    /// <summary>Sets (or with "" clears) the avatar or banner URL.</summary>
+    Task<UserDto> SetImageAsync(ImageKind kind, string url);
+
+    Task<UserRecord> UpdateAppAsync(AppChange change);
+
+    /// <summary>Marks the user deleted (bot applications).</summary>
+    Task DeleteAsync();
+
+    /// <summary>A gateway connection opened.</summary>
+    Task ConnectedAsync();
+
+    /// <summary>A gateway connection closed.</summary>
+    Task DisconnectedAsync();
+
+    /// <summary>Whether this user may see <paramref name="otherUserId"/> (itself, its owner or bots, anyone it shares a room with).</summary>
+    Task<bool> CanSeeAsync(string otherUserId);
+
+    /// <summary>Everyone this user can see, itself excluded.</summary>
+    Task<IReadOnlyList<string>> GetContactsAsync();
+
+    /// <summary>Called when this user starts sharing a room with these users.</summary>
+    Task AddContactsAsync(IReadOnlyCollection<string> userIds);
+
+    /// <summary>Called when this user stops sharing a room with someone: contacts are reloaded on next use.</summary>
+    Task InvalidateContactsAsync();
+}

@@ -1,0 +1,7 @@
+namespace Circul.Grains.Users;
+
+public enum ImageKind
+{
+    Avatar,
+    Banner,
+}

@@ -1,0 +1,4 @@
+namespace Circul.Grains.Users;
+
+/// <summary>A partial profile update: null fields are left unchanged.</summary>
+public sealed record ProfileChange(string? Name = null, string? Bio = null, string? Mood = null, string? Status = null);

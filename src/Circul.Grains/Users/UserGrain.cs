@@ -1,0 +1,246 @@
+using Circul.Actors;
+using Circul.Contracts;
+using Circul.Grains.Events;
+using Circul.Storage;
+
+namespace Circul.Grains.Users;
+
+/// <summary>Owns a user's profile and presence. Presence: while connected, the chosen status (default online);
+/// while not connected, offline, unless the user set a status over REST since its last connection closed.</summary>
+public sealed class UserGrain(IUserStore users, IConversationStore conversations, IEventPublisher events) : Grain, IUserGrain
+{
+    private UserRecord? _user;
+    private int _connections;
+    private HashSet<string>? _contacts;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var user = await users.GetUserAsync(GrainKey, cancellationToken);
+        _user = user is { Deleted: false } ? user : null;
+    }
+
+    protected override Task OnStateConflictAsync() => OnActivateAsync(CancellationToken.None);
+
+    public Task<UserDto?> GetAsync() => Task.FromResult(_user is null ? null : ToDto(_user));
+
+    public Task<UserRecord?> GetRecordAsync() => Task.FromResult(_user);
+
+    public Task<SenderDto> GetSenderAsync()
+    {
+        var user = Require();
+        return Task.FromResult(new SenderDto(user.Id, user.Name, user.IsBot, user.AvatarUrl));
+    }
+
+    public async Task<UserDto> UpdateProfileAsync(ProfileChange change)
+    {
+        var before = Require();
+        var statusBefore = EffectiveStatus(before);
+        var after = before with
+        {
+            Name = change.Name ?? before.Name,
+            Bio = change.Bio ?? before.Bio,
+            Mood = change.Mood ?? before.Mood,
+            Status = change.Status ?? before.Status,
+            RestPresence = change.Status is not null && _connections == 0 ? true : before.RestPresence,
+        };
+        await SaveAsync(after);
+
+        var profileChanged = after.Name != before.Name || after.Bio != before.Bio || after.Mood != before.Mood;
+        await PublishChangesAsync(statusBefore, profileChanged, avatarChanged: false);
+        return ToDto(after);
+    }
+
+    public async Task<UserDto> SetImageAsync(ImageKind kind, string url)
+    {
+        var before = Require();
+        var after = kind == ImageKind.Avatar ? before with { AvatarUrl = url } : before with { BannerUrl = url };
+        await SaveAsync(after);
+        await PublishChangesAsync(EffectiveStatus(before), profileChanged: true, avatarChanged: kind == ImageKind.Avatar);
+        return ToDto(after);
+    }
+
+    public async Task<UserRecord> UpdateAppAsync(AppChange change)
+    {
+        var before = Require();
+        var after = before with
+        {
+            Name = change.Name ?? before.Name,
+            Description = change.Description ?? before.Description,
+            RedirectUris = change.RedirectUris ?? before.RedirectUris,
+        };
+        await SaveAsync(after);
+        if (after.Name != before.Name)
+        {
+            await PublishChangesAsync(EffectiveStatus(before), profileChanged: true, avatarChanged: false);
+        }
+
+        return _user!;
+    }
+
+    public async Task DeleteAsync()
+    {
+        var before = Require();
+        var statusBefore = EffectiveStatus(before);
+        await SaveAsync(before with { Deleted = true });
+        var audience = await AudienceAsync();
+        if (statusBefore != UserStatuses.Offline)
+        {
+            events.Publish(OutboundEvent.Create(EventTypes.StatusChange, new StatusChangePayload(before.Id, UserStatuses.Offline), audience));
+        }
+
+        _user = null;
+        DeactivateOnIdle();
+    }
+
+    public async Task ConnectedAsync()
+    {
+        var user = Require();
+        var before = EffectiveStatus(user);
+        _connections++;
+        await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
+    }
+
+    public async Task DisconnectedAsync()
+    {
+        if (_connections == 0)
+        {
+            return;
+        }
+
+        _connections--;
+        if (_user is null)
+        {
+            return;
+        }
+
+        var before = EffectiveStatus(_user);
+        if (_connections == 0 && _user.RestPresence)
+        {
+            await SaveAsync(_user with { RestPresence = false });
+        }
+
+        await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
+    }
+
+    public async Task<bool> CanSeeAsync(string otherUserId)
+    {
+        if (_user is null)
+        {
+            return false;
+        }
+
+        if (otherUserId == GrainKey)
+        {
+            return true;
+        }
+
+        return (await LoadContactsAsync()).Contains(otherUserId);
+    }
+
+    public async Task<IReadOnlyList<string>> GetContactsAsync()
+    {
+        if (_user is null)
+        {
+            return [];
+        }
+
+        return [.. await LoadContactsAsync()];
+    }
+
+    public Task AddContactsAsync(IReadOnlyCollection<string> userIds)
+    {
+        if (_contacts is not null)
+        {
+            foreach (var id in userIds)
+            {
+                if (id != GrainKey)
+                {
+                    _contacts.Add(id);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task InvalidateContactsAsync()
+    {
+        _contacts = null;
+        return Task.CompletedTask;
+    }
+
+    private async Task<HashSet<string>> LoadContactsAsync()
+    {
+        if (_contacts is not null)
+        {
+            return _contacts;
+        }
+
+        var user = Require();
+        var contacts = new HashSet<string>(await conversations.ListConversationPeersAsync(user.Id), StringComparer.Ordinal);
+        if (user.OwnerId is not null)
+        {
+            contacts.Add(user.OwnerId);
+        }
+
+        if (!user.IsBot)
+        {
+            foreach (var bot in await users.ListBotsAsync(user.Id))
+            {
+                contacts.Add(bot.Id);
+            }
+        }
+
+        contacts.Remove(user.Id);
+        _contacts = contacts;
+        return contacts;
+    }
+
+    private async Task<IReadOnlyCollection<string>> AudienceAsync()
+    {
+        var contacts = await LoadContactsAsync();
+        var audience = new List<string>(contacts.Count + 1) { GrainKey };
+        audience.AddRange(contacts);
+        return audience;
+    }
+
+    private async Task PublishChangesAsync(string statusBefore, bool profileChanged, bool avatarChanged)
+    {
+        var user = Require();
+        var statusAfter = EffectiveStatus(user);
+        if (statusAfter == statusBefore && !profileChanged && !avatarChanged)
+        {
+            return;
+        }
+
+        var audience = await AudienceAsync();
+        if (statusAfter != statusBefore)
+        {
+            events.Publish(OutboundEvent.Create(EventTypes.StatusChange, new StatusChangePayload(user.Id, statusAfter), audience));
+        }
+
+        if (avatarChanged)
+        {
+            events.Publish(OutboundEvent.Create(EventTypes.AvatarUpdated, new AvatarUpdatedPayload(user.Id, user.AvatarUrl), audience));
+        }
+
+        if (profileChanged)
+        {
+            events.Publish(OutboundEvent.Create(EventTypes.UserUpdated, ToDto(user), audience));
+        }
+    }
+
+    private async Task SaveAsync(UserRecord user)
+    {
+        var version = await users.UpdateUserAsync(user, user.Version);
+        _user = user with { Version = version };
+    }
+
+    private UserRecord Require() => _user ?? throw ApiException.NotFound("user");
+
+    private string EffectiveStatus(UserRecord user) =>
+        _connections > 0 || user.RestPresence ? user.Status : UserStatuses.Offline;
+
+    private UserDto ToDto(UserRecord user) =>
+        new(user.Id, user.Name, user.IsBot, user.OwnerId, EffectiveStatus(user), user.Mood, user.Bio, user.AvatarUrl, user.BannerUrl);
+}

@@ -1,0 +1,147 @@
+using Circul.Actors;
+using Circul.Contracts;
+using Circul.Grains;
+using Circul.Grains.Conversations;
+using Circul.Grains.Users;
+using Circul.Silo.Infrastructure;
+using Circul.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Circul.Silo.Api;
+
+/// <summary>DMs and groups, and their messages.</summary>
+public static class ConversationsApi
+{
+    public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var conversations = app.MapAuthenticatedGroup("/api/conversations");
+        conversations.MapGet("/", ListAsync);
+        conversations.MapPost("/", OpenDmAsync);
+        conversations.MapGet("/{id}", GetAsync);
+        conversations.MapGet("/{id}/messages", ListMessagesAsync);
+        conversations.MapPost("/{id}/messages", SendMessageAsync).WithMessageBucket();
+
+        var groups = app.MapAuthenticatedGroup("/api/groups");
+        groups.MapPost("/", CreateGroupAsync);
+        groups.MapGet("/{id}", GetGroupAsync);
+        groups.MapPost("/{id}/members", AddMemberAsync);
+        groups.MapDelete("/{id}/members/{userId}", RemoveMemberAsync);
+        groups.MapGet("/{id}/messages", ListGroupMessagesAsync);
+        groups.MapPost("/{id}/messages", SendGroupMessageAsync).WithMessageBucket();
+        return conversations;
+    }
+
+    public static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, IConversationStore store)
+    {
+        var caller = Caller.Get(context);
+        var ids = await store.ListConversationIdsAsync(caller.UserId, context.RequestAborted);
+        var conversations = await Task.WhenAll(ids.Select(id => grains.GetGrain<IConversationGrain>(id).GetAsync(caller.UserId)));
+        return Results.Ok(conversations.OrderByDescending(ActivityKey, StringComparer.Ordinal).ToList());
+    }
+
+    public static async Task<IResult> OpenDmAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    {
+        var caller = Caller.Get(context);
+        string peerId;
+        using (var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes))
+        {
+            peerId = body.RequireString("peer_id", 1, 64);
+        }
+
+        if (!await grains.GetGrain<IUserGrain>(caller.UserId).CanSeeAsync(peerId) || await grains.GetGrain<IUserGrain>(peerId).GetAsync() is null)
+        {
+            throw ApiException.NotFound("user");
+        }
+
+        var dmId = Ids.DmId(Ids.DmKey(caller.UserId, peerId));
+        return Results.Ok(await grains.GetGrain<IConversationGrain>(dmId).OpenDmAsync(caller.UserId, peerId));
+    }
+
+    public static async Task<IResult> GetAsync(HttpContext context, string id, IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
+
+    public static async Task<IResult> ListMessagesAsync(HttpContext context, string id, IGrainFactory grains)
+    {
+        var (limit, before, after) = MessageRequests.ReadPaging(context);
+        return Results.Ok(await grains.GetGrain<IConversationGrain>(id).ListMessagesAsync(Caller.Get(context).UserId, limit, before, after));
+    }
+
+    public static async Task<IResult> SendMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    {
+        var caller = Caller.Get(context);
+        var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
+        var accepted = await grains.GetGrain<IConversationGrain>(id).SendMessageAsync(caller.UserId, draft, MessageRequests.IdempotencyKey(context));
+        await accepted.Durable;
+        return Results.Json(accepted.Value, statusCode: 201);
+    }
+
+    public static async Task<IResult> CreateGroupAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    {
+        var caller = Caller.Get(context);
+        string name;
+        IReadOnlyList<string> memberIds;
+        using (var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes))
+        {
+            name = body.RequireString("name", 1, 100, trim: true);
+            memberIds = body.OptionalStringArray("member_ids", 200, 64) ?? [];
+        }
+
+        var me = grains.GetGrain<IUserGrain>(caller.UserId);
+        foreach (var memberId in memberIds.Distinct(StringComparer.Ordinal))
+        {
+            if (memberId != caller.UserId && !await me.CanSeeAsync(memberId))
+            {
+                throw ApiException.NotFound($"user {memberId}");
+            }
+        }
+
+        var group = await grains.GetGrain<IConversationGrain>(Ids.NewId("c-")).CreateGroupAsync(caller.UserId, name, memberIds);
+        return Results.Json(group, statusCode: 201);
+    }
+
+    public static async Task<IResult> GetGroupAsync(HttpContext context, string id, IGrainFactory grains) =>
+        Results.Ok(RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId)));
+
+    public static async Task<IResult> AddMemberAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    {
+        var caller = Caller.Get(context);
+        string userId;
+        using (var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes))
+        {
+            userId = body.RequireString("user_id", 1, 64);
+        }
+
+        return Results.Ok(await grains.GetGrain<IConversationGrain>(id).AddMemberAsync(caller.UserId, userId));
+    }
+
+    public static async Task<IResult> RemoveMemberAsync(HttpContext context, string id, string userId, IGrainFactory grains)
+    {
+        await grains.GetGrain<IConversationGrain>(id).RemoveMemberAsync(Caller.Get(context).UserId, userId);
+        return Results.NoContent();
+    }
+
+    public static async Task<IResult> ListGroupMessagesAsync(HttpContext context, string id, IGrainFactory grains)
+    {
+        RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
+        return await ListMessagesAsync(context, id, grains);
+    }
+
+    public static async Task<IResult> SendGroupMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    {
+        RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
+        return await SendMessageAsync(context, id, grains, limits);
+    }
+
+    private static ConversationDto RequireGroup(ConversationDto conversation) =>
+        conversation.Kind == "group" ? conversation : throw ApiException.NotFound("group");
+
+    /// <summary>Most recent activity: the newest message id, or the creation time for rooms without messages.
+    /// Message ids are time-ordered hex, so both are compared as the same kind of key: a millisecond timestamp.</summary>
+    private static string ActivityKey(ConversationDto c)
+    {
+        var ms = c.LastMessageId is null
+            ? c.CreatedAt.ToUnixTimeMilliseconds()
+            : SnowflakeIdGenerator.TimestampOf(c.LastMessageId).ToUnixTimeMilliseconds();
+        return ms.ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + c.Id;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Text.Json;
+using Circul.Grains;
+
+namespace Circul.Silo.Infrastructure;
+
+/// <summary>A request's JSON object, read with a size cap, with typed accessors whose errors name the field.
+/// Parsing by hand (rather than model binding) is what lets every 400 say which field is wrong and why.</summary>
+public sealed class JsonBody : IDisposable
+{
+    private readonly JsonDocument _document;
+
+    private JsonBody(JsonDocument document) => _document = document;
+
+    private JsonElement Root => _document.RootElement;
+
+    public static async Task<JsonBody> ReadAsync(HttpContext context, long maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+        {
+            throw ApiException.TooLarge($"request body is larger than {maxBytes} bytes");
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(
+            (int)Math.Min(request.ContentLength is > 0 ? request.ContentLength.Value : 4096, maxBytes) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            var read = await request.Body.ReadAsync(memory, context.RequestAborted);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
+            {
+                throw ApiException.TooLarge($"request body is larger than {maxBytes} bytes");
+            }
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            throw ApiException.BadRequest("request body must be a JSON object");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException)
+        {
+            throw ApiException.BadRequest("malformed JSON body");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw ApiException.BadRequest("request body must be a JSON object");
+        }
+
+        return new JsonBody(document);
+    }
+
+    /// <summary>Whether the field is present and not null.</summary>
+    public bool Has(string name) => Root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public string RequireString(string name, int minLength, int maxLength, bool trim = false) =>
+        OptionalString(name, minLength, maxLength, trim) ?? throw ApiException.BadRequest($"{name} is required");
+
+    /// <summary>The string field, or null when absent or null. Lengths count UTF-16 characters after trimming.</summary>
+    public string? OptionalString(string name, int minLength, int maxLength, bool trim = false)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw ApiException.BadRequest($"{name} must be a string");
+        }
+
+        var text = value.GetString()!;
+        if (trim)
+        {
+            text = text.Trim();
+        }
+
+        if (text.Length < minLength)
+        {
+            throw ApiException.BadRequest(minLength == 1 ? $"{name} must not be empty" : $"{name} must be at least {minLength} characters");
+        }
+
+        if (text.Length > maxLength)
+        {
+            throw ApiException.BadRequest($"{name} must be at most {maxLength} characters");
+        }
+
+        return text;
+    }
+
+    public bool? OptionalBool(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw ApiException.BadRequest($"{name} must be a boolean"),
+        };
+    }
+
+    /// <summary>An array of strings, or null when absent. Each item must be a non-empty string of at most
+    /// <paramref name="maxItemLength"/> characters.</summary>
+    public IReadOnlyList<string>? OptionalStringArray(string name, int maxCount, int maxItemLength)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw ApiException.BadRequest($"{name} must be an array of strings");
+        }
+
+        if (value.GetArrayLength() > maxCount)
+        {
+            throw ApiException.BadRequest($"{name} must have at most {maxCount} items");
+        }
+
+        var items = new List<string>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw ApiException.BadRequest($"{name} must be an array of strings");
+            }
+
+            var text = item.GetString()!;
+            if (text.Length == 0 || text.Length > maxItemLength)
+            {
+                throw ApiException.BadRequest($"{name} items must be 1..{maxItemLength} characters");
+            }
+
+            items.Add(text);
+        }
+
+        return items;
+    }
+
+    public void Dispose() => _document.Dispose();
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+using Circul.Actors;
+using Circul.Silo.Gateway;
+using Circul.Storage;
+
+namespace Circul.Silo.Observability;
+
+/// <summary><c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.</summary>
+public static class OpsEndpoints
+{
+    public static IEndpointRouteBuilder MapOpsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", async (IStorageHealth storage, CancellationToken ct) =>
+            await storage.PingAsync(ct) ? Results.Text("ready\n") : Results.Text("storage unreachable\n", statusCode: 503));
+        app.MapGet("/metrics", (RequestMetrics requests, IActorRuntime actors, GatewayMetrics gateway) =>
+        {
+            var output = new StringBuilder();
+            Gauge(output, "circul_grain_activations", "Grain activations in memory.", actors.ActivationCount);
+            Counter(output, "circul_grain_activations_total", "Grain activations since start.", actors.TotalActivations);
+            gateway.Write(output);
+            requests.Write(output);
+            return Results.Text(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+        });
+        return app;
+    }
+
+    public static void Gauge(StringBuilder output, string name, string help, double value) =>
+        output.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+
+    public static void Counter(StringBuilder output, string name, string help, double value) =>
+        output.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+}
