@@ -30,7 +30,6 @@ public static class SiloApp
         app.UseRouting();
         RequestMetrics.UseRequestMetrics(app);
         app.UseApiErrors();
-        app.UseWebSockets();
         app.MapOpsEndpoints();
         app.MapGateway();
         app.MapCirculApi();

@@ -1,0 +1,6 @@
+namespace Circul.Actors;
+
+/// <summary>Marker for grain interfaces. Use <see cref="IGrainWithStringKey"/> for concrete grain interfaces.</summary>
+public interface IGrain
+{
+}

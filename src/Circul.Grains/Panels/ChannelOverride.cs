@@ -1,0 +1,4 @@
+namespace Circul.Grains.Panels;
+
+/// <summary>A channel's allow/deny for one role (<c>everyone</c> for the everyone role).</summary>
+public sealed record ChannelOverride(string RoleId, Permission Allow, Permission Deny);

@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+
+namespace Circul.Grains.Panels;
+
+/// <summary>An immutable view of a panel for permission checks and event fan-out: the permissions part and the
+/// members (an immutable dictionary, so that a join makes a new snapshot in O(log n) instead of copying the list).
+/// The same function answers REST checks (in grains) and event filtering (in the gateway).</summary>
+public sealed class PanelSnapshot
+{
+    public PanelSnapshot(string panelId, long version, PanelPermissions permissions, ImmutableDictionary<string, RoleSet> members)
+    {
+        PanelId = panelId;
+        Version = version;
+        Permissions = permissions;
+        Members = members;
+        MemberSet = new MemberSet(members);
+    }
+
+    public string PanelId { get; }
+
+    public long Version { get; }
+
+    public PanelPermissions Permissions { get; }
+
+    public ImmutableDictionary<string, RoleSet> Members { get; }
+
+    public MemberSet MemberSet { get; }
+
+    public bool IsMember(string userId) => Members.ContainsKey(userId);
+
+    public Permission InPanel(string userId) =>
+        Members.TryGetValue(userId, out var roles) ? Permissions.InPanel(userId, roles) : Permission.None;
+
+    public Permission InChannel(string userId, string channelId) =>
+        Members.TryGetValue(userId, out var roles) ? Permissions.InChannel(userId, roles, channelId) : Permission.None;
+
+    public bool CanView(string userId, string channelId) => (InChannel(userId, channelId) & Permission.ViewChannel) != 0;
+
+    public PanelSnapshot WithMembers(ImmutableDictionary<string, RoleSet> members) => new(PanelId, Version + 1, Permissions, members);
+
+    public PanelSnapshot WithPermissions(PanelPermissions permissions) => new(PanelId, Version + 1, permissions, Members);
+}
