@@ -32,3 +32,15 @@ public sealed record StatusChangePayload(string UserId, string Status);
 
 /// <summary><c>avatar_updated</c>.</summary>
 public sealed record AvatarUpdatedPayload(string UserId, string AvatarUrl);
+
+/// <summary><c>panel_member_joined</c> and <c>panel_member_left</c>.</summary>
+public sealed record PanelMemberPayload(string PanelId, string UserId);
+
+/// <summary><c>panel_banned</c>.</summary>
+public sealed record PanelBannedPayload(string PanelId, string PanelName, string Reason);
+
+/// <summary><c>panel_channel_deleted</c>.</summary>
+public sealed record PanelChannelDeletedPayload(string PanelId, string ChannelId);
+
+/// <summary><c>panel_deleted</c>.</summary>
+public sealed record PanelDeletedPayload(string PanelId);

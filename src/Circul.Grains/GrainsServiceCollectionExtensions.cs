@@ -1,6 +1,7 @@
 using Circul.Actors;
 using Circul.Grains.Accounts;
 using Circul.Grains.Conversations;
+using Circul.Grains.Panels;
 using Circul.Grains.Rooms;
 using Circul.Grains.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,13 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<RoomMessagingFactory>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<PanelSnapshotCache>();
+        services.AddOptions<PresenceOptions>().BindConfiguration("Circul:Presence");
         services.AddActorRuntime(configure)
             .AddGrain<IUserGrain, UserGrain>()
-            .AddGrain<IConversationGrain, ConversationGrain>();
+            .AddGrain<IConversationGrain, ConversationGrain>()
+            .AddGrain<IPanelGrain, PanelGrain>()
+            .AddGrain<IChannelGrain, ChannelGrain>();
         return services;
     }
 }

@@ -43,4 +43,10 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>Called when this user stops sharing a room with someone: contacts are reloaded on next use.</summary>
     Task InvalidateContactsAsync();
+
+    /// <summary>Called by a panel when this user joins it.</summary>
+    Task JoinedPanelAsync(string panelId);
+
+    /// <summary>Called by a panel when this user leaves it (or it is deleted).</summary>
+    Task LeftPanelAsync(string panelId);
 }

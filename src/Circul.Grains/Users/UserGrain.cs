@@ -1,17 +1,28 @@
 using Circul.Actors;
 using Circul.Contracts;
 using Circul.Grains.Events;
+using Circul.Grains.Panels;
 using Circul.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Circul.Grains.Users;
 
 /// <summary>Owns a user's profile and presence. Presence: while connected, the chosen status (default online);
-/// while not connected, offline, unless the user set a status over REST since its last connection closed.</summary>
-public sealed class UserGrain(IUserStore users, IConversationStore conversations, IEventPublisher events) : Grain, IUserGrain
+/// while not connected, offline, unless the user set a status over REST since its last connection closed.
+/// Visibility: direct contacts (owner, own bots, DM and group peers) are cached here; panel peers come from the
+/// panels' snapshots, so that a join in a 10,000-member panel does not touch 10,000 user grains.</summary>
+public sealed class UserGrain(
+    IUserStore users,
+    IConversationStore conversations,
+    IPanelStore panels,
+    PanelSnapshotCache panelSnapshots,
+    IEventPublisher events,
+    IOptions<PresenceOptions> presence) : Grain, IUserGrain
 {
     private UserRecord? _user;
     private int _connections;
     private HashSet<string>? _contacts;
+    private HashSet<string>? _panelIds;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -129,12 +140,31 @@ public sealed class UserGrain(IUserStore users, IConversationStore conversations
             return false;
         }
 
-        if (otherUserId == GrainKey)
+        if (otherUserId == GrainKey || (await LoadContactsAsync()).Contains(otherUserId))
         {
             return true;
         }
 
-        return (await LoadContactsAsync()).Contains(otherUserId);
+        var panelIds = await LoadPanelIdsAsync();
+        if (panelIds.Count == 0)
+        {
+            return false;
+        }
+
+        var allCached = true;
+        foreach (var panelId in panelIds)
+        {
+            if (!panelSnapshots.TryGet(panelId, out var snapshot))
+            {
+                allCached = false;
+            }
+            else if (snapshot.IsMember(otherUserId))
+            {
+                return true;
+            }
+        }
+
+        return !allCached && await panels.SharePanelAsync(GrainKey, otherUserId);
     }
 
     public async Task<IReadOnlyList<string>> GetContactsAsync()
@@ -144,7 +174,14 @@ public sealed class UserGrain(IUserStore users, IConversationStore conversations
             return [];
         }
 
-        return [.. await LoadContactsAsync()];
+        var all = new HashSet<string>(await LoadContactsAsync(), StringComparer.Ordinal);
+        foreach (var panelId in await LoadPanelIdsAsync())
+        {
+            all.UnionWith(await PanelMembersAsync(panelId));
+        }
+
+        all.Remove(GrainKey);
+        return [.. all];
     }
 
     public Task AddContactsAsync(IReadOnlyCollection<string> userIds)
@@ -167,6 +204,31 @@ public sealed class UserGrain(IUserStore users, IConversationStore conversations
     {
         _contacts = null;
         return Task.CompletedTask;
+    }
+
+    public Task JoinedPanelAsync(string panelId)
+    {
+        _panelIds?.Add(panelId);
+        return Task.CompletedTask;
+    }
+
+    public Task LeftPanelAsync(string panelId)
+    {
+        _panelIds?.Remove(panelId);
+        return Task.CompletedTask;
+    }
+
+    private async Task<HashSet<string>> LoadPanelIdsAsync() =>
+        _panelIds ??= new HashSet<string>(await panels.ListPanelIdsAsync(GrainKey), StringComparer.Ordinal);
+
+    private async Task<IReadOnlyCollection<string>> PanelMembersAsync(string panelId)
+    {
+        if (panelSnapshots.TryGet(panelId, out var snapshot))
+        {
+            return snapshot.MemberSet;
+        }
+
+        return [.. (await panels.GetMembersAsync(panelId)).Select(m => m.UserId)];
     }
 
     private async Task<HashSet<string>> LoadContactsAsync()
@@ -196,11 +258,20 @@ public sealed class UserGrain(IUserStore users, IConversationStore conversations
         return contacts;
     }
 
+    /// <summary>Presence audience: the user, its direct contacts, and members of its panels up to the size threshold.</summary>
     private async Task<IReadOnlyCollection<string>> AudienceAsync()
     {
-        var contacts = await LoadContactsAsync();
-        var audience = new List<string>(contacts.Count + 1) { GrainKey };
-        audience.AddRange(contacts);
+        var audience = new HashSet<string>(await LoadContactsAsync(), StringComparer.Ordinal) { GrainKey };
+        var threshold = presence.Value.LargePanelThreshold;
+        foreach (var panelId in await LoadPanelIdsAsync())
+        {
+            var members = await PanelMembersAsync(panelId);
+            if (members.Count <= threshold)
+            {
+                audience.UnionWith(members);
+            }
+        }
+
         return audience;
     }
 

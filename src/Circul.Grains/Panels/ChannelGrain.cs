@@ -1,0 +1,122 @@
+using Circul.Actors;
+using Circul.Contracts;
+using Circul.Grains.Conversations;
+using Circul.Grains.Rooms;
+using Circul.Grains.Users;
+using Circul.Storage;
+
+namespace Circul.Grains.Panels;
+
+/// <summary>Owns a panel channel's messages. Reads the panel's immutable snapshot from the silo cache (asking the
+/// panel grain only when it is not there), so calls flow Channel → Panel and never back.</summary>
+public sealed class ChannelGrain(PanelSnapshotCache snapshots, RoomMessagingFactory messagingFactory, IDurableWriter writer) : Grain, IChannelGrain
+{
+    private RoomMessaging? _messaging;
+    private string? _panelId;
+
+    public async Task<Accepted<MessageDto>> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey)
+    {
+        var snapshot = await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
+        var sender = await GrainFactory.GetGrain<IUserGrain>(senderId).GetSenderAsync();
+        return await _messaging!.SendAsync(sender, draft, idempotencyKey, Audience(snapshot));
+    }
+
+    public async Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string panelId, string callerId, int limit, string? before, string? after)
+    {
+        await RequirePermissionAsync(panelId, callerId, Permission.ReadMessageHistory);
+        return await _messaging!.ListAsync(callerId, limit, before, after);
+    }
+
+    public async Task<MessageDto> EditMessageAsync(string panelId, string callerId, string messageId, string text)
+    {
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None);
+        var stored = await _messaging!.RequireMessageAsync(messageId);
+        if (stored.Message.SenderId != callerId)
+        {
+            throw ApiException.Forbidden("only the sender can edit a message");
+        }
+
+        return await _messaging.EditAsync(stored, text, Audience(snapshot));
+    }
+
+    public async Task DeleteMessageAsync(string panelId, string callerId, string messageId)
+    {
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None);
+        var stored = await _messaging!.RequireMessageAsync(messageId);
+        if (stored.Message.SenderId != callerId && (snapshot.InChannel(callerId, GrainKey) & Permission.ManageMessages) == 0)
+        {
+            throw ApiException.Forbidden("missing permission: manage_messages");
+        }
+
+        await _messaging.DeleteAsync(stored, Audience(snapshot));
+    }
+
+    public async Task AddReactionAsync(string panelId, string callerId, string messageId, string emoji)
+    {
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.AddReactions);
+        var stored = await _messaging!.RequireMessageAsync(messageId);
+        await _messaging.AddReactionAsync(stored, callerId, emoji, Audience(snapshot));
+    }
+
+    public async Task RemoveReactionAsync(string panelId, string callerId, string messageId, string emoji)
+    {
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None);
+        var stored = await _messaging!.RequireMessageAsync(messageId);
+        await _messaging.RemoveReactionAsync(stored, callerId, emoji, Audience(snapshot));
+    }
+
+    public async Task MarkReadAsync(string panelId, string callerId)
+    {
+        await RequirePermissionAsync(panelId, callerId, Permission.None);
+        if (_messaging!.LastMessageId is { } last)
+        {
+            await writer.SubmitAsync(new SetReadMarkerOp(GrainKey, callerId, last));
+        }
+    }
+
+    private RoomAudience Audience(PanelSnapshot snapshot)
+    {
+        var channelId = GrainKey;
+        return new RoomAudience(snapshot.MemberSet, u => snapshot.CanView(u, channelId));
+    }
+
+    /// <summary>The snapshot after checking: the channel is in the panel and visible to the caller (else 404), and the
+    /// caller has <paramref name="permission"/> in it (else 403 naming it).</summary>
+    private async Task<PanelSnapshot> RequirePermissionAsync(string panelId, string callerId, Permission permission)
+    {
+        if (_panelId is not null && _panelId != panelId)
+        {
+            throw ApiException.NotFound("channel");
+        }
+
+        if (!snapshots.TryGet(panelId, out var snapshot))
+        {
+            snapshot = await GrainFactory.GetGrain<IPanelGrain>(panelId).GetSnapshotAsync();
+        }
+
+        if (!snapshot.Permissions.Channels.ContainsKey(GrainKey) || !snapshot.IsMember(callerId))
+        {
+            throw ApiException.NotFound("channel");
+        }
+
+        var granted = snapshot.InChannel(callerId, GrainKey);
+        if ((granted & Permission.ViewChannel) == 0)
+        {
+            throw ApiException.NotFound("channel");
+        }
+
+        if ((granted & permission) != permission)
+        {
+            throw ApiException.Forbidden($"missing permission: {Permissions.NameOf(permission)}");
+        }
+
+        if (_messaging is null)
+        {
+            _panelId = panelId;
+            _messaging = messagingFactory.Create(GrainKey, panelId);
+            await _messaging.LoadAsync();
+        }
+
+        return snapshot;
+    }
+}

@@ -1,0 +1,25 @@
+using Circul.Actors;
+using Circul.Contracts;
+using Circul.Grains.Conversations;
+
+namespace Circul.Grains.Panels;
+
+/// <summary>One per panel channel: its messages, reactions and read markers. Every method takes the panel id the
+/// route named and checks the channel belongs to it; permissions come from the panel's snapshot.</summary>
+public interface IChannelGrain : IGrainWithStringKey
+{
+    Task<Accepted<MessageDto>> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey);
+
+    Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string panelId, string callerId, int limit, string? before, string? after);
+
+    Task<MessageDto> EditMessageAsync(string panelId, string callerId, string messageId, string text);
+
+    Task DeleteMessageAsync(string panelId, string callerId, string messageId);
+
+    Task AddReactionAsync(string panelId, string callerId, string messageId, string emoji);
+
+    Task RemoveReactionAsync(string panelId, string callerId, string messageId, string emoji);
+
+    /// <summary>Sets the caller's read marker to the newest message (its unread count becomes 0).</summary>
+    Task MarkReadAsync(string panelId, string callerId);
+}

@@ -1,0 +1,63 @@
+using Circul.Actors;
+using Circul.Contracts;
+
+namespace Circul.Grains.Panels;
+
+/// <summary>One per panel: members, roles, member roles, categories, channels and their overrides, bans, invites; the
+/// permission function and its immutable snapshot. Every method checks the caller: non-members get 404.</summary>
+public interface IPanelGrain : IGrainWithStringKey
+{
+    Task<PanelDto> CreateAsync(string creatorId, string name);
+
+    Task<PanelDto> GetAsync(string callerId);
+
+    /// <summary>The current snapshot (also published to <see cref="PanelSnapshotCache"/>); 404 for unknown panels.</summary>
+    Task<PanelSnapshot> GetSnapshotAsync();
+
+    Task<PanelDto> UpdateAsync(string callerId, string? name, Permission? everyonePermissions);
+
+    Task DeleteAsync(string callerId);
+
+    Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId);
+
+    Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic);
+
+    Task<ChannelDto> UpdateChannelAsync(string callerId, string channelId, ChannelChange change);
+
+    Task DeleteChannelAsync(string callerId, string channelId);
+
+    Task<CategoryDto> CreateCategoryAsync(string callerId, string name);
+
+    Task<CategoryDto> UpdateCategoryAsync(string callerId, string categoryId, string name);
+
+    Task DeleteCategoryAsync(string callerId, string categoryId);
+
+    Task<ChannelDto> PutOverrideAsync(string callerId, string channelId, string roleId, Permission allow, Permission deny);
+
+    Task<ChannelDto> DeleteOverrideAsync(string callerId, string channelId, string roleId);
+
+    Task<RoleDto> CreateRoleAsync(string callerId, RoleChange role);
+
+    Task<RoleDto> UpdateRoleAsync(string callerId, string roleId, RoleChange change);
+
+    Task DeleteRoleAsync(string callerId, string roleId);
+
+    Task<IReadOnlyList<PanelMemberDto>> ListMembersAsync(string callerId);
+
+    Task AddMemberRoleAsync(string callerId, string userId, string roleId);
+
+    Task RemoveMemberRoleAsync(string callerId, string userId, string roleId);
+
+    Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses);
+
+    /// <summary>Joins by an invite code of this panel (validated and counted here).</summary>
+    Task<PanelDto> JoinByInviteAsync(string userId, string code);
+
+    /// <summary>Adds a bot directly (needs manage_panel; also the OAuth "Authorize").</summary>
+    Task<PanelDto> AddBotAsync(string callerId, string botId);
+
+    /// <summary>Kick (needs kick_members) or leave (the member itself).</summary>
+    Task RemoveMemberAsync(string callerId, string userId);
+
+    Task BanAsync(string callerId, string userId, string reason);
+}

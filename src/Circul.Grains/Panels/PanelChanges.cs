@@ -1,0 +1,9 @@
+namespace Circul.Grains.Panels;
+
+// Partial updates of panel parts: null fields are left unchanged.
+
+/// <summary>A channel update. <see cref="CategoryId"/> "" moves the channel out of any category.</summary>
+public sealed record ChannelChange(string? Name = null, string? CategoryId = null, string? Topic = null, int? Position = null);
+
+/// <summary>A role create or update.</summary>
+public sealed record RoleChange(string? Name = null, string? Color = null, int? Position = null, Permission? Permissions = null);

@@ -1,0 +1,819 @@
+using System.Collections.Immutable;
+using Circul.Actors;
+using Circul.Contracts;
+using Circul.Grains.Conversations;
+using Circul.Grains.Events;
+using Circul.Grains.Rooms;
+using Circul.Grains.Users;
+using Circul.Storage;
+
+namespace Circul.Grains.Panels;
+
+/// <summary>Owns a panel. The document (roles, categories, channels, overrides) is grain state; members, bans and
+/// invites are rows. Every change builds a new immutable <see cref="PanelSnapshot"/> and publishes it to the silo's
+/// <see cref="PanelSnapshotCache"/>; a member join costs one row and an O(log n) snapshot update.</summary>
+public sealed class PanelGrain(
+    IPanelStore store,
+    IEventPublisher events,
+    PanelSnapshotCache cache,
+    RoomMessagingFactory messaging,
+    TimeProvider time) : Grain<PanelState>, IPanelGrain
+{
+    public const int MaxRoles = 250;
+    public const int MaxChannels = 500;
+    public const int MaxCategories = 100;
+    private static readonly TimeSpan DefaultInviteAge = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MaxInviteAge = TimeSpan.FromDays(7);
+
+    private readonly Dictionary<string, RoleSet> _roleSets = new(StringComparer.Ordinal) { [""] = RoleSet.Empty };
+    private ImmutableDictionary<string, RoleSet> _members = ImmutableDictionary.Create<string, RoleSet>(StringComparer.Ordinal);
+    private PanelSnapshot? _snapshot;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadMembersAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        cache.Remove(GrainKey);
+        return Task.CompletedTask;
+    }
+
+    protected override Task OnStateConflictAsync() => LoadMembersAsync(CancellationToken.None);
+
+    public async Task<PanelDto> CreateAsync(string creatorId, string name)
+    {
+        if (RecordExists)
+        {
+            throw ApiException.Conflict("panel exists");
+        }
+
+        var channelId = Ids.NewId("ch-");
+        var categoryId = Ids.NewId("cat-");
+        State = new PanelState
+        {
+            Name = name,
+            CreatorId = creatorId,
+            Categories = [new CategoryState(categoryId, "Text", [channelId])],
+            Channels = [new ChannelState(channelId, "general", categoryId, "", 0, [])],
+            CreatedAt = time.GetUtcNow(),
+        };
+        await WriteStateAsync();
+        await store.AddMemberAsync(GrainKey, creatorId, time.GetUtcNow());
+        _members = _members.SetItem(creatorId, RoleSet.Empty);
+        RebuildSnapshot();
+        await GrainFactory.GetGrain<IUserGrain>(creatorId).JoinedPanelAsync(GrainKey);
+        return ToDto();
+    }
+
+    public Task<PanelDto> GetAsync(string callerId)
+    {
+        RequireMember(callerId);
+        return Task.FromResult(ToDto());
+    }
+
+    public Task<PanelSnapshot> GetSnapshotAsync()
+    {
+        RequirePanel();
+        return Task.FromResult(_snapshot!);
+    }
+
+    public async Task<PanelDto> UpdateAsync(string callerId, string? name, Permission? everyonePermissions)
+    {
+        RequireMember(callerId);
+        if (name is not null)
+        {
+            RequirePanelPermission(callerId, Permission.ManagePanel);
+        }
+
+        if (everyonePermissions is { } everyone)
+        {
+            RequirePanelPermission(callerId, Permission.ManageRoles);
+            RequireGrantable(callerId, everyone, "everyone_permissions");
+            State.Everyone = everyone;
+        }
+
+        State.Name = name ?? State.Name;
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishPanelUpdated();
+        return ToDto();
+    }
+
+    public async Task DeleteAsync(string callerId)
+    {
+        RequireMember(callerId);
+        if (callerId != State.CreatorId)
+        {
+            throw ApiException.Forbidden("only the owner can delete a panel");
+        }
+
+        var formerMembers = _snapshot!.MemberSet;
+        State.Deleted = true;
+        await WriteStateAsync();
+        await store.DeletePanelAsync(GrainKey);
+        Publish(EventTypes.PanelDeleted, new PanelDeletedPayload(GrainKey), formerMembers);
+        foreach (var member in formerMembers)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(member).LeftPanelAsync(GrainKey);
+        }
+
+        _members = _members.Clear();
+        cache.Remove(GrainKey);
+        _snapshot = null;
+        DeactivateOnIdle();
+    }
+
+    public Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId)
+    {
+        RequireMember(callerId);
+        IReadOnlyList<ChannelDto> channels = [.. OrderedChannels().Where(c => _snapshot!.CanView(callerId, c.Id)).Select(ToChannelDto)];
+        return Task.FromResult(channels);
+    }
+
+    public async Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageChannels);
+        if (categoryId is not null && State.Categories.All(c => c.Id != categoryId))
+        {
+            throw ApiException.BadRequest("category_id: no such category in this panel");
+        }
+
+        if (State.Channels.Count >= MaxChannels)
+        {
+            throw ApiException.BadRequest($"a panel has at most {MaxChannels} channels");
+        }
+
+        var channel = new ChannelState(Ids.NewId("ch-"), name, categoryId, topic ?? "", State.Channels.Count, []);
+        State.Channels.Add(channel);
+        if (categoryId is not null)
+        {
+            ReplaceCategory(categoryId, c => c with { ChannelIds = [.. c.ChannelIds, channel.Id] });
+        }
+
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishToViewers(EventTypes.PanelChannelCreated, ToChannelDto(channel), channel.Id);
+        PublishPanelUpdated();
+        return ToChannelDto(channel);
+    }
+
+    public async Task<ChannelDto> UpdateChannelAsync(string callerId, string channelId, ChannelChange change)
+    {
+        var channel = RequireViewableChannel(callerId, channelId);
+        RequireChannelPermission(callerId, channelId, Permission.ManageChannels);
+        var newCategory = change.CategoryId is null ? channel.CategoryId : change.CategoryId.Length == 0 ? null : change.CategoryId;
+        if (newCategory is not null && State.Categories.All(c => c.Id != newCategory))
+        {
+            throw ApiException.BadRequest("category_id: no such category in this panel");
+        }
+
+        var updated = channel with
+        {
+            Name = change.Name ?? channel.Name,
+            Topic = change.Topic ?? channel.Topic,
+            Position = change.Position ?? channel.Position,
+            CategoryId = newCategory,
+        };
+        ReplaceChannel(updated);
+        if (newCategory != channel.CategoryId)
+        {
+            if (channel.CategoryId is not null)
+            {
+                ReplaceCategory(channel.CategoryId, c => c with { ChannelIds = [.. c.ChannelIds.Where(id => id != channelId)] });
+            }
+
+            if (newCategory is not null)
+            {
+                ReplaceCategory(newCategory, c => c with { ChannelIds = [.. c.ChannelIds, channelId] });
+            }
+        }
+
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishToViewers(EventTypes.PanelChannelUpdated, ToChannelDto(updated), channelId);
+        if (newCategory != channel.CategoryId)
+        {
+            PublishPanelUpdated();
+        }
+
+        return ToChannelDto(updated);
+    }
+
+    public async Task DeleteChannelAsync(string callerId, string channelId)
+    {
+        RequireViewableChannel(callerId, channelId);
+        RequireChannelPermission(callerId, channelId, Permission.ManageChannels);
+        if (State.Channels.Count == 1)
+        {
+            throw ApiException.BadRequest("cannot delete the last text channel of a panel");
+        }
+
+        var before = _snapshot!;
+        State.Channels.RemoveAll(c => c.Id == channelId);
+        foreach (var category in State.Categories.Where(c => c.ChannelIds.Contains(channelId)).ToList())
+        {
+            ReplaceCategory(category.Id, c => c with { ChannelIds = [.. c.ChannelIds.Where(id => id != channelId)] });
+        }
+
+        await WriteStateAsync();
+        RebuildSnapshot();
+        Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, channelId), before.MemberSet, u => before.CanView(u, channelId));
+        PublishPanelUpdated();
+    }
+
+    public async Task<CategoryDto> CreateCategoryAsync(string callerId, string name)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageChannels);
+        if (State.Categories.Count >= MaxCategories)
+        {
+            throw ApiException.BadRequest($"a panel has at most {MaxCategories} categories");
+        }
+
+        var category = new CategoryState(Ids.NewId("cat-"), name, []);
+        State.Categories.Add(category);
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishPanelUpdated();
+        return ToCategoryDto(category);
+    }
+
+    public async Task<CategoryDto> UpdateCategoryAsync(string callerId, string categoryId, string name)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageChannels);
+        RequireCategory(categoryId);
+        ReplaceCategory(categoryId, c => c with { Name = name });
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishPanelUpdated();
+        return ToCategoryDto(State.Categories.First(c => c.Id == categoryId));
+    }
+
+    public async Task DeleteCategoryAsync(string callerId, string categoryId)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageChannels);
+        var category = RequireCategory(categoryId);
+        State.Categories.Remove(category);
+        foreach (var channel in State.Channels.Where(c => c.CategoryId == categoryId).ToList())
+        {
+            ReplaceChannel(channel with { CategoryId = null });
+        }
+
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishPanelUpdated();
+    }
+
+    public async Task<ChannelDto> PutOverrideAsync(string callerId, string channelId, string roleId, Permission allow, Permission deny)
+    {
+        var channel = RequireViewableChannel(callerId, channelId);
+        RequireChannelPermission(callerId, channelId, Permission.ManageRoles);
+        RequireOverrideTarget(callerId, roleId);
+        if (((allow | deny) & Permission.Administrator) != 0)
+        {
+            throw ApiException.BadRequest("administrator cannot be set in a channel override");
+        }
+
+        if (!IsOwnerOrAdmin(callerId) && ((allow | deny) & ~_snapshot!.InChannel(callerId, channelId)) != 0)
+        {
+            throw ApiException.Forbidden("cannot allow or deny permissions you do not have in this channel");
+        }
+
+        var overrides = channel.Overrides.Where(o => o.RoleId != roleId).Append(new ChannelOverride(roleId, allow, deny & ~allow)).ToList();
+        return await SaveOverridesAsync(channel, overrides);
+    }
+
+    public async Task<ChannelDto> DeleteOverrideAsync(string callerId, string channelId, string roleId)
+    {
+        var channel = RequireViewableChannel(callerId, channelId);
+        RequireChannelPermission(callerId, channelId, Permission.ManageRoles);
+        RequireOverrideTarget(callerId, roleId);
+        if (channel.Overrides.All(o => o.RoleId != roleId))
+        {
+            throw ApiException.NotFound("override");
+        }
+
+        return await SaveOverridesAsync(channel, [.. channel.Overrides.Where(o => o.RoleId != roleId)]);
+    }
+
+    public async Task<RoleDto> CreateRoleAsync(string callerId, RoleChange role)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageRoles);
+        if (State.Roles.Count >= MaxRoles)
+        {
+            throw ApiException.BadRequest($"a panel has at most {MaxRoles} roles");
+        }
+
+        var permissions = role.Permissions ?? Permission.None;
+        RequireGrantable(callerId, permissions, "permissions");
+        var position = role.Position ?? 1;
+        RequireBelowCaller(callerId, position);
+        foreach (var existing in State.Roles.Where(r => r.Position >= position).ToList())
+        {
+            ReplaceRole(existing with { Position = existing.Position + 1 });
+        }
+
+        var created = new RoleState(Ids.NewId("role-"), role.Name ?? "new role", role.Color ?? "#99aab5", position, permissions);
+        State.Roles.Add(created);
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishPanelUpdated();
+        return ToRoleDto(created);
+    }
+
+    public async Task<RoleDto> UpdateRoleAsync(string callerId, string roleId, RoleChange change)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageRoles);
+        var role = RequireRole(roleId);
+        RequireBelowCaller(callerId, role.Position);
+        if (change.Position is { } position)
+        {
+            RequireBelowCaller(callerId, position);
+        }
+
+        if (change.Permissions is { } permissions)
+        {
+            RequireGrantable(callerId, permissions, "permissions");
+        }
+
+        var updated = role with
+        {
+            Name = change.Name ?? role.Name,
+            Color = change.Color ?? role.Color,
+            Position = change.Position ?? role.Position,
+            Permissions = change.Permissions ?? role.Permissions,
+        };
+        ReplaceRole(updated);
+        await WriteStateAsync();
+        RebuildSnapshot();
+        PublishPanelUpdated();
+        return ToRoleDto(updated);
+    }
+
+    public async Task DeleteRoleAsync(string callerId, string roleId)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageRoles);
+        var role = RequireRole(roleId);
+        RequireBelowCaller(callerId, role.Position);
+        State.Roles.Remove(role);
+        foreach (var channel in State.Channels.Where(c => c.Overrides.Any(o => o.RoleId == roleId)).ToList())
+        {
+            ReplaceChannel(channel with { Overrides = [.. channel.Overrides.Where(o => o.RoleId != roleId)] });
+        }
+
+        await WriteStateAsync();
+        await store.RemoveRoleFromMembersAsync(GrainKey, roleId);
+        var members = _members;
+        foreach (var (userId, roles) in _members)
+        {
+            if (roles.RoleIds.Contains(roleId))
+            {
+                members = members.SetItem(userId, Intern(roles.Without(roleId)));
+            }
+        }
+
+        _members = members;
+        RebuildSnapshot();
+        PublishPanelUpdated();
+    }
+
+    public async Task<IReadOnlyList<PanelMemberDto>> ListMembersAsync(string callerId)
+    {
+        RequireMember(callerId);
+        var members = _members;
+        var users = await Task.WhenAll(members.Keys.Select(id => GrainFactory.GetGrain<IUserGrain>(id).GetAsync()));
+        return [.. users.Where(u => u is not null).Select(u => new PanelMemberDto(u!.Id, u.Name, u.Status, u.IsBot, u.OwnerId, members[u.Id].RoleIds))];
+    }
+
+    public async Task AddMemberRoleAsync(string callerId, string userId, string roleId)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageRoles);
+        var role = RequireRole(roleId);
+        RequireBelowCaller(callerId, role.Position);
+        if (!_members.TryGetValue(userId, out var roles))
+        {
+            throw ApiException.NotFound("member");
+        }
+
+        await SetMemberRolesAsync(userId, roles.With(roleId));
+    }
+
+    public async Task RemoveMemberRoleAsync(string callerId, string userId, string roleId)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageRoles);
+        var role = RequireRole(roleId);
+        RequireBelowCaller(callerId, role.Position);
+        if (!_members.TryGetValue(userId, out var roles))
+        {
+            throw ApiException.NotFound("member");
+        }
+
+        await SetMemberRolesAsync(userId, roles.Without(roleId));
+    }
+
+    public async Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.CreateInvite);
+        var age = maxAgeSeconds is null ? DefaultInviteAge : TimeSpan.FromSeconds(maxAgeSeconds.Value);
+        if (age > MaxInviteAge || age < TimeSpan.Zero)
+        {
+            throw ApiException.BadRequest($"max_age_seconds must be from 0 (never expires) to {(int)MaxInviteAge.TotalSeconds}");
+        }
+
+        var now = time.GetUtcNow();
+        var invite = new PanelInviteRecord(
+            Ids.NewId("inv-")[4..14], GrainKey, callerId, now, age == TimeSpan.Zero ? null : now + age, maxUses ?? 0, 0);
+        await store.CreateInviteAsync(invite);
+        return new InviteDto(invite.Code, GrainKey, invite.ExpiresAt, invite.MaxUses, 0);
+    }
+
+    public async Task<PanelDto> JoinByInviteAsync(string userId, string code)
+    {
+        RequirePanel();
+        var invite = await store.GetInviteAsync(code);
+        if (invite is null || invite.PanelId != GrainKey)
+        {
+            throw ApiException.NotFound("invite");
+        }
+
+        await RequireNotBannedAsync(userId);
+        if (_members.ContainsKey(userId))
+        {
+            throw ApiException.Conflict("already a member of this panel");
+        }
+
+        if (!await store.TryUseInviteAsync(code, time.GetUtcNow()))
+        {
+            throw ApiException.NotFound("invite (expired or used up)");
+        }
+
+        await AddMemberAsync(userId);
+        return ToDto();
+    }
+
+    public async Task<PanelDto> AddBotAsync(string callerId, string botId)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManagePanel);
+        var bot = await GrainFactory.GetGrain<IUserGrain>(botId).GetAsync();
+        if (bot is null || !bot.IsBot)
+        {
+            throw ApiException.NotFound("bot");
+        }
+
+        await RequireNotBannedAsync(botId);
+        if (_members.ContainsKey(botId))
+        {
+            throw ApiException.Conflict("the bot is already a member of this panel");
+        }
+
+        await AddMemberAsync(botId);
+        return ToDto();
+    }
+
+    public async Task RemoveMemberAsync(string callerId, string userId)
+    {
+        RequireMember(callerId);
+        if (!_members.ContainsKey(userId))
+        {
+            throw ApiException.NotFound("member");
+        }
+
+        if (userId == State.CreatorId)
+        {
+            throw callerId == userId
+                ? ApiException.BadRequest("the owner cannot leave the panel; delete it instead")
+                : ApiException.Forbidden("the owner cannot be removed");
+        }
+
+        if (callerId != userId)
+        {
+            RequirePanelPermission(callerId, Permission.KickMembers);
+            RequireOutranks(callerId, userId);
+        }
+
+        var name = (await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync())?.Name ?? userId;
+        await RemoveAsync(userId, callerId == userId ? $"{name} left the panel." : $"{name} was removed from the panel.");
+    }
+
+    public async Task BanAsync(string callerId, string userId, string reason)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.BanMembers);
+        if (userId == State.CreatorId)
+        {
+            throw ApiException.Forbidden("the owner cannot be banned");
+        }
+
+        if (userId == callerId)
+        {
+            throw ApiException.BadRequest("user_id: you cannot ban yourself");
+        }
+
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("user");
+        if (_members.ContainsKey(userId))
+        {
+            RequireOutranks(callerId, userId);
+        }
+
+        if (await store.IsBannedAsync(GrainKey, userId))
+        {
+            throw ApiException.Conflict("the user is already banned");
+        }
+
+        await store.AddBanAsync(new PanelBanRecord(GrainKey, userId, reason, callerId, time.GetUtcNow()));
+        Publish(EventTypes.PanelBanned, new PanelBannedPayload(GrainKey, State.Name, reason), [userId]);
+        if (_members.ContainsKey(userId))
+        {
+            await RemoveAsync(userId, $"{user.Name} was banned from the panel.", notifyLeaver: false);
+        }
+    }
+
+    private async Task AddMemberAsync(string userId)
+    {
+        await store.AddMemberAsync(GrainKey, userId, time.GetUtcNow());
+        _members = _members.SetItem(userId, RoleSet.Empty);
+        _snapshot = _snapshot!.WithMembers(_members);
+        cache.Set(_snapshot);
+        await GrainFactory.GetGrain<IUserGrain>(userId).JoinedPanelAsync(GrainKey);
+        Publish(EventTypes.PanelMemberJoined, new PanelMemberPayload(GrainKey, userId), _snapshot.MemberSet);
+        var name = (await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync())?.Name ?? userId;
+        await PostSystemMessageAsync($"{name} joined the panel.");
+    }
+
+    private async Task RemoveAsync(string userId, string systemText, bool notifyLeaver = true)
+    {
+        await store.RemoveMemberAsync(GrainKey, userId);
+        _members = _members.Remove(userId);
+        _snapshot = _snapshot!.WithMembers(_members);
+        cache.Set(_snapshot);
+        await GrainFactory.GetGrain<IUserGrain>(userId).LeftPanelAsync(GrainKey);
+        IReadOnlyCollection<string> audience = notifyLeaver ? [.. _snapshot.MemberSet, userId] : _snapshot.MemberSet;
+        Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), audience);
+        await PostSystemMessageAsync(systemText);
+    }
+
+    private async Task PostSystemMessageAsync(string text)
+    {
+        var channel = OrderedChannels().FirstOrDefault();
+        if (channel is null)
+        {
+            return;
+        }
+
+        var snapshot = _snapshot!;
+        var room = messaging.Create(channel.Id, GrainKey);
+        var sender = new SenderDto(GrainKey, State.Name, false, "");
+        var audience = new RoomAudience(snapshot.MemberSet, u => snapshot.CanView(u, channel.Id));
+        var accepted = await room.SendAsync(sender, new MessageDraft(text, false, false, [], null), null, audience, isSystem: true);
+        await accepted.Durable;
+    }
+
+    private async Task SetMemberRolesAsync(string userId, RoleSet roles)
+    {
+        roles = Intern(roles);
+        await store.SetMemberRolesAsync(GrainKey, userId, roles.RoleIds);
+        _members = _members.SetItem(userId, roles);
+        _snapshot = _snapshot!.WithMembers(_members);
+        cache.Set(_snapshot);
+        PublishPanelUpdated();
+    }
+
+    private async Task<ChannelDto> SaveOverridesAsync(ChannelState channel, IReadOnlyList<ChannelOverride> overrides)
+    {
+        var before = _snapshot!;
+        var updated = channel with { Overrides = overrides };
+        ReplaceChannel(updated);
+        await WriteStateAsync();
+        RebuildSnapshot();
+        var after = _snapshot!;
+
+        // Members who lose sight of the channel get the update too (it is the last thing they see of it).
+        Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated), after.MemberSet, u => after.CanView(u, channel.Id) || before.CanView(u, channel.Id));
+        return ToChannelDto(updated);
+    }
+
+    private async Task LoadMembersAsync(CancellationToken cancellationToken)
+    {
+        if (!RecordExists || State.Deleted)
+        {
+            _snapshot = null;
+            return;
+        }
+
+        var rows = await store.GetMembersAsync(GrainKey, cancellationToken);
+        var builder = ImmutableDictionary.CreateBuilder<string, RoleSet>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            builder[row.UserId] = Intern(RoleSet.Of(row.RoleIds));
+        }
+
+        _members = builder.ToImmutable();
+        RebuildSnapshot();
+    }
+
+    private async Task RequireNotBannedAsync(string userId)
+    {
+        if (await store.IsBannedAsync(GrainKey, userId))
+        {
+            throw ApiException.Forbidden("banned from this panel");
+        }
+    }
+
+    private RoleSet Intern(RoleSet roles)
+    {
+        if (_roleSets.TryGetValue(roles.Key, out var existing))
+        {
+            return existing;
+        }
+
+        _roleSets[roles.Key] = roles;
+        return roles;
+    }
+
+    private void RebuildSnapshot()
+    {
+        _snapshot = new PanelSnapshot(GrainKey, (_snapshot?.Version ?? 0) + 1, new PanelPermissions(State), _members);
+        cache.Set(_snapshot);
+    }
+
+    private void RequirePanel()
+    {
+        if (!RecordExists || State.Deleted || _snapshot is null)
+        {
+            throw ApiException.NotFound("panel");
+        }
+    }
+
+    private void RequireMember(string callerId)
+    {
+        RequirePanel();
+        if (!_members.ContainsKey(callerId))
+        {
+            throw ApiException.NotFound("panel");
+        }
+    }
+
+    private void RequirePanelPermission(string callerId, Permission permission)
+    {
+        if ((_snapshot!.InPanel(callerId) & permission) != permission)
+        {
+            throw ApiException.Forbidden($"missing permission: {Permissions.NameOf(permission)}");
+        }
+    }
+
+    private void RequireChannelPermission(string callerId, string channelId, Permission permission)
+    {
+        if ((_snapshot!.InChannel(callerId, channelId) & permission) != permission)
+        {
+            throw ApiException.Forbidden($"missing permission: {Permissions.NameOf(permission)}");
+        }
+    }
+
+    private ChannelState RequireViewableChannel(string callerId, string channelId)
+    {
+        RequireMember(callerId);
+        var channel = State.Channels.FirstOrDefault(c => c.Id == channelId);
+        if (channel is null || !_snapshot!.CanView(callerId, channelId))
+        {
+            throw ApiException.NotFound("channel");
+        }
+
+        return channel;
+    }
+
+    private RoleState RequireRole(string roleId) =>
+        State.Roles.FirstOrDefault(r => r.Id == roleId) ?? throw ApiException.NotFound("role");
+
+    private CategoryState RequireCategory(string categoryId) =>
+        State.Categories.FirstOrDefault(c => c.Id == categoryId) ?? throw ApiException.NotFound("category");
+
+    private void RequireOverrideTarget(string callerId, string roleId)
+    {
+        if (roleId == PermissionResolver.EveryoneRoleId)
+        {
+            return;
+        }
+
+        RequireBelowCaller(callerId, RequireRole(roleId).Position);
+    }
+
+    private bool IsOwnerOrAdmin(string userId) => (_snapshot!.InPanel(userId) & Permission.Administrator) != 0;
+
+    private int Rank(string userId) =>
+        userId == State.CreatorId ? int.MaxValue
+        : _members.TryGetValue(userId, out var roles) ? _snapshot!.Permissions.HighestPosition(roles) : 0;
+
+    /// <summary>Role hierarchy: a member manages only roles strictly below its highest role (the owner, all).</summary>
+    private void RequireBelowCaller(string callerId, int position)
+    {
+        if (position < 1)
+        {
+            throw ApiException.BadRequest("position must be at least 1");
+        }
+
+        if (position >= Rank(callerId))
+        {
+            throw ApiException.Forbidden("role hierarchy: you can only manage roles below your highest role");
+        }
+    }
+
+    private void RequireOutranks(string callerId, string targetId)
+    {
+        if (Rank(targetId) >= Rank(callerId))
+        {
+            throw ApiException.Forbidden("role hierarchy: the member's highest role is not below yours");
+        }
+    }
+
+    /// <summary>No escalation: a member can only grant permissions it has (administrator only by administrators).</summary>
+    private void RequireGrantable(string callerId, Permission permissions, string field)
+    {
+        var own = _snapshot!.InPanel(callerId);
+        var missing = permissions & ~own;
+        if (missing != Permission.None)
+        {
+            var first = Enum.GetValues<Permission>().First(p => p != Permission.None && p != Permission.All && (missing & p) != 0);
+            throw ApiException.Forbidden($"{field}: missing permission: {Permissions.NameOf(first)}");
+        }
+    }
+
+    private IEnumerable<ChannelState> OrderedChannels()
+    {
+        var byId = State.Channels.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var category in State.Categories)
+        {
+            foreach (var id in category.ChannelIds)
+            {
+                if (byId.TryGetValue(id, out var channel) && seen.Add(id))
+                {
+                    yield return channel;
+                }
+            }
+        }
+
+        foreach (var channel in State.Channels.Where(c => !seen.Contains(c.Id)).OrderBy(c => c.Position))
+        {
+            yield return channel;
+        }
+    }
+
+    private void ReplaceChannel(ChannelState channel) => State.Channels[State.Channels.FindIndex(c => c.Id == channel.Id)] = channel;
+
+    private void ReplaceRole(RoleState role) => State.Roles[State.Roles.FindIndex(r => r.Id == role.Id)] = role;
+
+    private void ReplaceCategory(string categoryId, Func<CategoryState, CategoryState> change)
+    {
+        var index = State.Categories.FindIndex(c => c.Id == categoryId);
+        State.Categories[index] = change(State.Categories[index]);
+    }
+
+    private void Publish<T>(string type, T payload, IReadOnlyCollection<string> recipients, Func<string, bool>? filter = null) =>
+        events.Publish(OutboundEvent.Create(type, payload, recipients, filter));
+
+    private void PublishToViewers<T>(string type, T payload, string channelId)
+    {
+        var snapshot = _snapshot!;
+        Publish(type, payload, snapshot.MemberSet, u => snapshot.CanView(u, channelId));
+    }
+
+    private void PublishPanelUpdated() => Publish(EventTypes.PanelUpdated, ToDto(), _snapshot!.MemberSet);
+
+    private PanelDto ToDto()
+    {
+        var members = _members;
+        var memberRoles = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (userId, roles) in members)
+        {
+            if (roles.RoleIds.Count > 0)
+            {
+                memberRoles[userId] = roles.RoleIds;
+            }
+        }
+
+        return new PanelDto(
+            GrainKey, State.Name, State.CreatorId, [.. members.Keys], members.Count,
+            [.. State.Roles.OrderByDescending(r => r.Position).Select(ToRoleDto)],
+            [.. State.Categories.Select(ToCategoryDto)], memberRoles, Permissions.ToNames(State.Everyone));
+    }
+
+    private ChannelDto ToChannelDto(ChannelState c) =>
+        new(c.Id, GrainKey, c.Name, c.CategoryId, c.Topic, c.Position,
+            [.. c.Overrides.Select(o => new OverrideDto(o.RoleId, Permissions.ToNames(o.Allow), Permissions.ToNames(o.Deny)))], 0);
+
+    private static RoleDto ToRoleDto(RoleState r) => new(r.Id, r.Name, r.Color, r.Position, Permissions.ToNames(r.Permissions));
+
+    private static CategoryDto ToCategoryDto(CategoryState c) => new(c.Id, c.Name, c.ChannelIds);
+}
