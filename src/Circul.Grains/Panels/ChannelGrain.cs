@@ -23,8 +23,10 @@ public sealed class ChannelGrain(PanelSnapshotCache snapshots, RoomMessagingFact
 
     public async Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string panelId, string callerId, int limit, string? before, string? after)
     {
-        await RequirePermissionAsync(panelId, callerId, Permission.ReadMessageHistory);
-        return await _messaging!.ListAsync(callerId, limit, before, after);
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.ReadMessageHistory);
+        var page = await _messaging!.ListAsync(callerId, limit, before, after);
+        var panelSender = new SenderDto(panelId, snapshot.Permissions.PanelName, false, "");
+        return [.. page.Select(m => m.IsSystem ? m with { Sender = panelSender } : m)];
     }
 
     public async Task<MessageDto> EditMessageAsync(string panelId, string callerId, string messageId, string text)

@@ -44,9 +44,9 @@ public interface IPanelGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<PanelMemberDto>> ListMembersAsync(string callerId);
 
-    Task AddMemberRoleAsync(string callerId, string userId, string roleId);
+    Task<PanelMemberDto> AddMemberRoleAsync(string callerId, string userId, string roleId);
 
-    Task RemoveMemberRoleAsync(string callerId, string userId, string roleId);
+    Task<PanelMemberDto> RemoveMemberRoleAsync(string callerId, string userId, string roleId);
 
     Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses);
 

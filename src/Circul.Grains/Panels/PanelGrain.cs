@@ -393,7 +393,7 @@ public sealed class PanelGrain(
         return [.. users.Where(u => u is not null).Select(u => new PanelMemberDto(u!.Id, u.Name, u.Status, u.IsBot, u.OwnerId, members[u.Id].RoleIds))];
     }
 
-    public async Task AddMemberRoleAsync(string callerId, string userId, string roleId)
+    public async Task<PanelMemberDto> AddMemberRoleAsync(string callerId, string userId, string roleId)
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageRoles);
@@ -405,9 +405,10 @@ public sealed class PanelGrain(
         }
 
         await SetMemberRolesAsync(userId, roles.With(roleId));
+        return await MemberDtoAsync(userId);
     }
 
-    public async Task RemoveMemberRoleAsync(string callerId, string userId, string roleId)
+    public async Task<PanelMemberDto> RemoveMemberRoleAsync(string callerId, string userId, string roleId)
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageRoles);
@@ -419,6 +420,13 @@ public sealed class PanelGrain(
         }
 
         await SetMemberRolesAsync(userId, roles.Without(roleId));
+        return await MemberDtoAsync(userId);
+    }
+
+    private async Task<PanelMemberDto> MemberDtoAsync(string userId)
+    {
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("member");
+        return new PanelMemberDto(user.Id, user.Name, user.Status, user.IsBot, user.OwnerId, _members[userId].RoleIds);
     }
 
     public async Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses)

@@ -11,11 +11,15 @@ public sealed class PanelPermissions
 
     public PanelPermissions(PanelState state)
     {
+        PanelName = state.Name;
         CreatorId = state.CreatorId;
         Everyone = state.Everyone;
         Roles = state.Roles.ToDictionary(r => r.Id, StringComparer.Ordinal);
         Channels = state.Channels.ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
+
+    /// <summary>The panel's name (the sender name of its system messages).</summary>
+    public string PanelName { get; }
 
     public string CreatorId { get; }
 

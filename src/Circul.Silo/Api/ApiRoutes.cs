@@ -21,6 +21,7 @@ public static class ApiRoutes
         app.MapMediaEndpoints();
         app.MapConversationsApi();
         app.MapMessagesApi();
+        app.MapPanelsApi();
         app.Map("/api/{**rest}", (HttpContext context) => ApiErrors.WriteAsync(context, 404, "not found"));
         return app;
     }

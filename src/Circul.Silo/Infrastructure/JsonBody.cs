@@ -117,6 +117,19 @@ public sealed class JsonBody : IDisposable
         };
     }
 
+    /// <summary>An integer field, or null when absent or null.</summary>
+    public int? OptionalInt(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+            ? number
+            : throw ApiException.BadRequest($"{name} must be an integer");
+    }
+
     /// <summary>An array of strings, or null when absent. Each item must be a non-empty string of at most
     /// <paramref name="maxItemLength"/> characters.</summary>
     public IReadOnlyList<string>? OptionalStringArray(string name, int maxCount, int maxItemLength)
