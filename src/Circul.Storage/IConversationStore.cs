@@ -20,6 +20,9 @@ public interface IConversationStore
     /// <summary>Removes a member; returns false if not a member.</summary>
     Task<bool> RemoveMemberAsync(string conversationId, string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets a group's owner.</summary>
+    Task SetOwnerAsync(string conversationId, string? ownerId, CancellationToken cancellationToken = default);
+
     /// <summary>The ids of the conversations a user is a member of.</summary>
     Task<IReadOnlyList<string>> ListConversationIdsAsync(string userId, CancellationToken cancellationToken = default);
 

@@ -164,6 +164,14 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
 
         await store.RemoveMemberAsync(GrainKey, userId);
         _members.Remove(userId);
+        if (userId == _conversation!.OwnerId)
+        {
+            // The owner left: ownership passes to the longest-standing remaining member.
+            var heir = _members.FirstOrDefault();
+            await store.SetOwnerAsync(GrainKey, heir);
+            _conversation = _conversation with { OwnerId = heir };
+        }
+
         RebuildAudience();
         await GrainFactory.GetGrain<IUserGrain>(userId).InvalidateContactsAsync();
         foreach (var member in _members)
