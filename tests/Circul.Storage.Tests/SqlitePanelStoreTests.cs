@@ -1,0 +1,3 @@
+namespace Circul.Storage.Tests;
+
+public sealed class SqlitePanelStoreTests(SqliteStorageFixture fixture) : PanelStoreTests(fixture), IClassFixture<SqliteStorageFixture>;
