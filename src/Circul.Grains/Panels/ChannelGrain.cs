@@ -78,8 +78,7 @@ public sealed class ChannelGrain(PanelSnapshotCache snapshots, RoomMessagingFact
 
     private RoomAudience Audience(PanelSnapshot snapshot)
     {
-        var channelId = GrainKey;
-        return new RoomAudience(snapshot.MemberSet, u => snapshot.CanView(u, channelId));
+        return new RoomAudience(snapshot.MemberSet, snapshot.ViewFilter(GrainKey));
     }
 
     /// <summary>The snapshot after checking: the channel is in the panel and visible to the caller (else 404), and the

@@ -583,7 +583,7 @@ public sealed class PanelGrain(
         var snapshot = _snapshot!;
         var room = messaging.Create(channel.Id, GrainKey);
         var sender = new SenderDto(GrainKey, State.Name, false, "");
-        var audience = new RoomAudience(snapshot.MemberSet, u => snapshot.CanView(u, channel.Id));
+        var audience = new RoomAudience(snapshot.MemberSet, snapshot.ViewFilter(channel.Id));
         var accepted = await room.SendAsync(sender, new MessageDraft(text, false, false, [], null), null, audience, isSystem: true);
         await accepted.Durable;
     }
@@ -794,7 +794,7 @@ public sealed class PanelGrain(
     private void PublishToViewers<T>(string type, T payload, string channelId)
     {
         var snapshot = _snapshot!;
-        Publish(type, payload, snapshot.MemberSet, u => snapshot.CanView(u, channelId));
+        Publish(type, payload, snapshot.MemberSet, snapshot.ViewFilter(channelId));
     }
 
     private void PublishPanelUpdated() => Publish(EventTypes.PanelUpdated, ToDto(), _snapshot!.MemberSet);

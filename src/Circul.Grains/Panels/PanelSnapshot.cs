@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 
 namespace Circul.Grains.Panels;
@@ -7,6 +8,8 @@ namespace Circul.Grains.Panels;
 /// The same function answers REST checks (in grains) and event filtering (in the gateway).</summary>
 public sealed class PanelSnapshot
 {
+    private readonly ConcurrentDictionary<string, Func<string, bool>> _viewFilters = new(StringComparer.Ordinal);
+
     public PanelSnapshot(string panelId, long version, PanelPermissions permissions, ImmutableDictionary<string, RoleSet> members)
     {
         PanelId = panelId;
@@ -35,6 +38,32 @@ public sealed class PanelSnapshot
         Members.TryGetValue(userId, out var roles) ? Permissions.InChannel(userId, roles, channelId) : Permission.None;
 
     public bool CanView(string userId, string channelId) => (InChannel(userId, channelId) & Permission.ViewChannel) != 0;
+
+    /// <summary>The fan-out filter of a channel: who may view it. Built once per snapshot and channel; the answer is
+    /// memoised per role set (by reference: members with the same roles share one interned <see cref="RoleSet"/>), so
+    /// checking a recipient is one member lookup and one reference-keyed lookup.</summary>
+    public Func<string, bool> ViewFilter(string channelId) => _viewFilters.GetOrAdd(channelId, static (channel, snapshot) =>
+    {
+        var permissions = snapshot.Permissions;
+        var members = snapshot.Members;
+        var viewable = permissions.Channels.ContainsKey(channel);
+        var byRoleSet = new ConcurrentDictionary<RoleSet, bool>(ReferenceEqualityComparer.Instance);
+        return userId =>
+        {
+            if (!viewable || !members.TryGetValue(userId, out var roles))
+            {
+                return false;
+            }
+
+            if (userId == permissions.CreatorId)
+            {
+                return true;
+            }
+
+            return byRoleSet.GetOrAdd(roles, static (r, s) => (s.Permissions.InChannel(s.UserId, r, s.Channel) & Permission.ViewChannel) != 0,
+                (Permissions: permissions, UserId: userId, Channel: channel));
+        };
+    }, this);
 
     public PanelSnapshot WithMembers(ImmutableDictionary<string, RoleSet> members) => new(PanelId, Version + 1, Permissions, members);
 

@@ -4,7 +4,14 @@ namespace Circul.Grains.Rooms;
 /// Immutable: a grain replaces it when membership or permissions change.</summary>
 public sealed record RoomAudience(IReadOnlyCollection<string> Recipients, Func<string, bool>? Filter)
 {
-    public bool CanView(string userId) =>
-        Recipients is ISet<string> set ? set.Contains(userId) && (Filter?.Invoke(userId) ?? true)
-        : Recipients.Contains(userId) && (Filter?.Invoke(userId) ?? true);
+    public bool CanView(string userId)
+    {
+        var member = Recipients switch
+        {
+            IReadOnlySet<string> set => set.Contains(userId),
+            ISet<string> set => set.Contains(userId),
+            _ => Recipients.Contains(userId),
+        };
+        return member && (Filter?.Invoke(userId) ?? true);
+    }
 }
