@@ -17,6 +17,10 @@ public static class OpsEndpoints
         app.MapGet("/metrics", (RequestMetrics requests, IActorRuntime actors, GatewayMetrics gateway) =>
         {
             var output = new StringBuilder();
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            Gauge(output, "process_resident_memory_bytes", "Resident set size.", process.WorkingSet64);
+            Gauge(output, "dotnet_gc_heap_bytes", "Bytes in the managed heap.", GC.GetTotalMemory(false));
+            Counter(output, "dotnet_gc_collections_total", "Generation 2 garbage collections.", GC.CollectionCount(2));
             Gauge(output, "circul_grain_activations", "Grain activations in memory.", actors.ActivationCount);
             Counter(output, "circul_grain_activations_total", "Grain activations since start.", actors.TotalActivations);
             Gauge(output, "circul_gateway_open_sockets", "WebSocket connections open.", gateway.OpenConnections);
