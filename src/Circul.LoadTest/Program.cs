@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Circul.LoadTest;
+
+return await LoadTestProgram.RunAsync(args, Console.Out, Console.Error);

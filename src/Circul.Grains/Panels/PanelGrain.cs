@@ -82,11 +82,7 @@ public sealed class PanelGrain(
     public async Task<PanelDto> UpdateAsync(string callerId, string? name, Permission? everyonePermissions)
     {
         RequireMember(callerId);
-        if (name is not null)
-        {
-            RequirePanelPermission(callerId, Permission.ManagePanel);
-        }
-
+        RequirePanelPermission(callerId, Permission.ManagePanel);
         if (everyonePermissions is { } everyone)
         {
             RequirePanelPermission(callerId, Permission.ManageRoles);

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Circul.LoadTest;
+
+/// <summary>Checks what the sockets received against what the server accepted, and prints the numbers.</summary>
+public sealed class LoadReport
+{
+    private readonly LoadTestOptions _options;
+    private readonly IScenario _scenario;
+    private readonly ScenarioPlan _plan;
+    private readonly SendStats _stats;
+    private readonly IReadOnlyList<BotSocket> _sockets;
+    private readonly long _measureFrom;
+    private readonly TimeSpan _drained;
+
+    public LoadReport(LoadTestOptions options, IScenario scenario, ScenarioPlan plan, SendStats stats, IReadOnlyList<BotSocket> sockets, long measureFrom, TimeSpan drained)
+    {
+        _options = options;
+        _scenario = scenario;
+        _plan = plan;
+        _stats = stats;
+        _sockets = sockets;
+        _measureFrom = measureFrom;
+        _drained = drained;
+    }
+
+    /// <summary>Prints the report; returns the exit status.</summary>
+    public int Write(TextWriter output)
+    {
+        var socketsByBot = _sockets.ToDictionary(s => s.Bot.Id, StringComparer.Ordinal);
+        long expected = 0, received = 0, missing = 0, extra = 0, outOfOrder = 0, duplicates = 0;
+        var incompleteRooms = 0;
+        var planned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var room in _plan.Rooms)
+        {
+            planned.Add(room.Id);
+            var roomIncomplete = false;
+            foreach (var member in room.Members)
+            {
+                expected += room.Accepted;
+                var got = socketsByBot.TryGetValue(member.Id, out var socket) && socket.Rooms.TryGetValue(room.Id, out var tally) ? tally : null;
+                var count = got?.Received ?? 0;
+                received += count;
+                outOfOrder += got?.OutOfOrder ?? 0;
+                duplicates += got?.Duplicates ?? 0;
+                if (count < room.Accepted)
+                {
+                    missing += room.Accepted - count;
+                    roomIncomplete = true;
+                }
+                else if (count > room.Accepted)
+                {
+                    extra += count - room.Accepted;
+                }
+            }
+
+            incompleteRooms += roomIncomplete ? 1 : 0;
+        }
+
+        var foreign = _sockets.Sum(s => s.Rooms.Where(r => !planned.Contains(r.Key)).Sum(r => r.Value.Received));
+        var dropped = _sockets.Where(s => s.UnexpectedEnd is not null).ToList();
+        var badFrames = _sockets.Sum(s => s.BadFrames);
+
+        var latency = new LatencyHistogram();
+        foreach (var socket in _sockets)
+        {
+            latency.Add(socket.Latency);
+        }
+
+        var lastDelivery = _sockets.Count == 0 ? 0 : _sockets.Max(s => s.LastMeasuredAt);
+        var deliverySeconds = lastDelivery > _measureFrom ? (double)(lastDelivery - _measureFrom) / Stopwatch.Frequency : 0;
+        var measuredDeliveries = _sockets.Sum(s => s.MeasuredDeliveries);
+        var achievedRate = _stats.MeasuredAccepted / (double)_options.DurationSeconds;
+        var attemptedRate = _stats.MeasuredAttempted / (double)_options.DurationSeconds;
+
+        var w = new ReportWriter(output);
+        w.Plain("");
+        w.Line($"=== Circul load test: {_options.Url} scenario {_scenario.Name}, {_options.Bots} bots, {_scenario.Describe(_plan)}");
+        w.Line($"    target {_options.Rate} msg/s for {_options.DurationSeconds} s (+{_options.WarmupSeconds} s warm-up), at most {_options.Concurrency} sends in flight");
+        w.Line($"messages sent:      {_stats.Attempted} ({_stats.MeasuredAttempted} in the measured window)");
+        w.Line($"201 Created:        {_stats.Created}");
+        w.Line($"errors:             {(_stats.Errors.IsEmpty ? "none" : string.Join(", ", _stats.Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} x{e.Value}")))}");
+        w.Line($"send rate:          {achievedRate:0.0} msg/s accepted ({attemptedRate:0.0} attempted) of {_options.Rate} target: ratio {achievedRate / _options.Rate:0.000}");
+        w.Line($"deliveries:         {received} received of {expected} expected ({Percent(received - extra, expected)}), {missing} missing, {extra} unexpected ({duplicates} duplicates), {outOfOrder} out of order");
+        w.Line($"delivery rate:      {(deliverySeconds > 0 ? measuredDeliveries / deliverySeconds : 0):0.0} deliveries/s ({measuredDeliveries} measured deliveries)");
+        w.Line($"end-to-end (ms):    p50 {latency.PercentileMilliseconds(50):0.00}  p90 {latency.PercentileMilliseconds(90):0.00}  p99 {latency.PercentileMilliseconds(99):0.00}  max {latency.MaxMilliseconds:0.00}   (send -> message_new, n={latency.Count})");
+        w.Line($"HTTP send (ms):     p50 {_stats.HttpLatency.PercentileMilliseconds(50):0.00}  p99 {_stats.HttpLatency.PercentileMilliseconds(99):0.00}  max {_stats.HttpLatency.MaxMilliseconds:0.00}   (POST -> response, n={_stats.HttpLatency.Count})");
+        w.Line($"drain:              {_drained.TotalSeconds:0.00} s after the last send");
+        if (foreign > 0)
+        {
+            w.Line($"note:               {foreign} message events for rooms this run did not create (ignored)");
+        }
+
+        if (badFrames > 0)
+        {
+            w.Line($"note:               {badFrames} gateway frames were not valid JSON envelopes");
+        }
+
+        var failures = new List<string>();
+        if (_stats.Accepted == 0)
+        {
+            failures.Add("no message was accepted");
+        }
+
+        if (missing > 0)
+        {
+            failures.Add($"{missing} DELIVERIES MISSING in {incompleteRooms} of {_plan.Rooms.Count} rooms (accepted messages that a member socket never received)");
+        }
+
+        if (extra > 0 || duplicates > 0)
+        {
+            failures.Add($"{extra} unexpected deliveries ({duplicates} back-to-back duplicates; the rest: duplicates, or messages accepted although their POST failed)");
+        }
+
+        if (outOfOrder > 0)
+        {
+            failures.Add($"{outOfOrder} deliveries out of order (message id below the previous one in its room)");
+        }
+
+        if (dropped.Count > 0)
+        {
+            var reasons = dropped.GroupBy(s => s.UnexpectedEnd).Select(g => $"{g.Count()} x {g.Key}");
+            failures.Add($"{dropped.Count} sockets ended early: {string.Join("; ", reasons)}");
+        }
+
+        if (_stats.ErrorCount > 0)
+        {
+            var hint = _stats.Errors.ContainsKey("429") ? " (429: start the server with Circul__RateLimits__Enabled=false, see --help)" : "";
+            failures.Add($"{_stats.ErrorCount} sends did not answer 201{hint}");
+        }
+
+        if (failures.Count == 0)
+        {
+            w.Plain("RESULT: PASS");
+            return LoadTestProgram.ExitOk;
+        }
+
+        w.Plain("");
+        foreach (var failure in failures)
+        {
+            w.Plain("!!! FAILURE: " + failure);
+        }
+
+        w.Plain("RESULT: FAIL");
+        return LoadTestProgram.ExitFailed;
+    }
+
+    private static string Percent(long part, long whole) =>
+        whole == 0 ? "n/a" : (100.0 * part / whole).ToString("0.000", CultureInfo.InvariantCulture) + " %";
+}

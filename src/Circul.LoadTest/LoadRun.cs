@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Text.Json;
+
+namespace Circul.LoadTest;
+
+/// <summary>One run: set up owner, bots, sockets and rooms; send for warm-up + duration; drain; close; report.</summary>
+public sealed class LoadRun
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly LoadTestOptions _options;
+    private readonly IScenario _scenario;
+    private readonly TextWriter _output;
+    private readonly TextWriter _log;
+
+    public LoadRun(LoadTestOptions options, IScenario scenario, TextWriter output, TextWriter log)
+    {
+        _options = options;
+        _scenario = scenario;
+        _output = output;
+        _log = log;
+    }
+
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        using var api = new CirculApiClient(_options.Url, _options.Concurrency + 16);
+        var sockets = new List<BotSocket>();
+        try
+        {
+            var plan = await SetUpAsync(api, sockets, cancellationToken);
+            if (plan is null)
+            {
+                return LoadTestProgram.ExitSetupFailed;
+            }
+
+            return await MeasureAsync(api, plan, sockets, cancellationToken);
+        }
+        finally
+        {
+            await Task.WhenAll(sockets.Select(s => s.DisposeAsync().AsTask()));
+        }
+    }
+
+    private async Task<ScenarioPlan?> SetUpAsync(CirculApiClient api, List<BotSocket> sockets, CancellationToken cancellationToken)
+    {
+        // Set-up is bounded too: a server that hangs must not keep the tool running.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(100.0 * _options.Bots));
+        var ct = deadline.Token;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            if (!await api.IsHealthyAsync(ct))
+            {
+                await _log.WriteLineAsync($"setup failed: nothing answers GET {api.BaseUrl}healthz; start a silo first (see --help)");
+                return null;
+            }
+
+            var owner = await api.RegisterOwnerAsync(ct);
+            await _log.WriteLineAsync($"setup: owner {owner.Name} ({owner.Id}) registered");
+
+            var bots = new BotIdentity[_options.Bots];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, _options.Bots),
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                async (i, token) => bots[i] = await api.CreateBotAsync(owner, i, token));
+            await _log.WriteLineAsync($"setup: {bots.Length} bots created ({watch.Elapsed.TotalSeconds:0.0} s)");
+
+            var gateway = GatewayUrl(api.BaseUrl);
+            var connected = new BotSocket[bots.Length];
+            try
+            {
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, bots.Length),
+                    new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                    async (i, token) =>
+                    {
+                        var socket = new BotSocket(bots[i]);
+                        connected[i] = socket;
+                        await socket.ConnectAsync(new Uri(gateway + "?token=" + Uri.EscapeDataString(bots[i].Token)), ConnectTimeout, token);
+                    });
+            }
+            finally
+            {
+                sockets.AddRange(connected.Where(s => s is not null));
+            }
+
+            await _log.WriteLineAsync($"setup: {sockets.Count} sockets connected and ready ({watch.Elapsed.TotalSeconds:0.0} s)");
+
+            var plan = await _scenario.SetupAsync(new ScenarioContext(api, owner, bots, _options, _log), ct);
+            await _log.WriteLineAsync($"setup: {_scenario.Describe(plan)} ({watch.Elapsed.TotalSeconds:0.0} s)");
+            return plan;
+        }
+        catch (Exception ex) when (ex is ApiException or HttpRequestException or TimeoutException or InvalidOperationException
+                                       or KeyNotFoundException or JsonException)
+        {
+            await _log.WriteLineAsync("setup failed: " + ex.Message);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await _log.WriteLineAsync($"setup failed: not finished after {watch.Elapsed.TotalSeconds:0} s");
+            return null;
+        }
+    }
+
+    private async Task<int> MeasureAsync(CirculApiClient api, ScenarioPlan plan, List<BotSocket> sockets, CancellationToken cancellationToken)
+    {
+        var stats = new SendStats();
+        var pump = new MessagePump(api, plan.Senders, _options.Rate, _options.Concurrency, stats);
+        var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
+        var measureFrom = start + (_options.WarmupSeconds * Stopwatch.Frequency);
+        var end = measureFrom + (_options.DurationSeconds * Stopwatch.Frequency);
+        foreach (var socket in sockets)
+        {
+            socket.MeasureFrom(measureFrom);
+        }
+
+        await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"run: {_options.Rate} msg/s for {_options.WarmupSeconds} s warm-up + {_options.DurationSeconds} s measured"));
+
+        // Hard stop: the send phase, plus the longest a send may take, plus the drain.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(_options.WarmupSeconds + _options.DurationSeconds + 45));
+        using var progressStop = new CancellationTokenSource();
+        var progress = ReportProgressAsync(stats, sockets, start, progressStop.Token);
+        await pump.RunAsync(start, measureFrom, end, deadline.Token);
+        var sendingDone = Stopwatch.GetTimestamp();
+
+        var expected = plan.Rooms.Sum(r => r.Accepted * r.Members.Count);
+        var drainUntil = Stopwatch.GetTimestamp() + (_options.DrainSeconds * Stopwatch.Frequency);
+        while (sockets.Sum(s => s.Received) < expected && Stopwatch.GetTimestamp() < drainUntil && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        var drained = Stopwatch.GetElapsedTime(sendingDone);
+        await progressStop.CancelAsync();
+        await progress;
+
+        await Task.WhenAll(sockets.Select(s => s.CloseAsync(CloseTimeout)));
+        var report = new LoadReport(_options, _scenario, plan, stats, sockets, measureFrom, drained);
+        return report.Write(_output);
+    }
+
+    private async Task ReportProgressAsync(SendStats stats, List<BotSocket> sockets, long start, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {elapsed,6:0.0} s  sent {stats.Attempted,9}  accepted {stats.Accepted,9}  errors {stats.ErrorCount,6}  in flight {stats.InFlight,5}  deliveries {sockets.Sum(s => s.Received),10}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Run finished.
+        }
+    }
+
+    private static string GatewayUrl(Uri baseUrl)
+    {
+        var builder = new UriBuilder(baseUrl)
+        {
+            Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Path = "/ws",
+        };
+        return builder.Uri.GetLeftPart(UriPartial.Path);
+    }
+}
