@@ -9,7 +9,8 @@ namespace Circul.Grains.Panels;
 
 /// <summary>Owns a panel channel's messages. Reads the panel's immutable snapshot from the silo cache (asking the
 /// panel grain only when it is not there), so calls flow Channel → Panel and never back.</summary>
-public sealed class ChannelGrain(PanelSnapshotCache snapshots, RoomMessagingFactory messagingFactory, IDurableWriter writer) : Grain, IChannelGrain
+public sealed class ChannelGrain(
+    PanelSnapshotCache snapshots, RoomMessagingFactory messagingFactory, IMessageStore messages, IDurableWriter writer) : Grain, IChannelGrain
 {
     private RoomMessaging? _messaging;
     private string? _panelId;
@@ -70,9 +71,13 @@ public sealed class ChannelGrain(PanelSnapshotCache snapshots, RoomMessagingFact
     public async Task MarkReadAsync(string panelId, string callerId)
     {
         await RequirePermissionAsync(panelId, callerId, Permission.None);
-        if (_messaging!.LastMessageId is { } last)
+
+        // The newest id comes from storage: system messages (joins, leaves) are written by the panel grain, so this
+        // grain's in-memory last id can lag behind them.
+        var last = await messages.GetLastMessageIdsAsync([GrainKey]);
+        if (last.TryGetValue(GrainKey, out var newest))
         {
-            await writer.SubmitAsync(new SetReadMarkerOp(GrainKey, callerId, last));
+            await writer.SubmitAsync(new SetReadMarkerOp(GrainKey, callerId, newest));
         }
     }
 
