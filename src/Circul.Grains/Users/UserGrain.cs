@@ -118,13 +118,14 @@ public sealed class UserGrain(
             return;
         }
 
-        _connections--;
         if (_user is null)
         {
+            _connections--;
             return;
         }
 
         var before = EffectiveStatus(_user);
+        _connections--;
         if (_connections == 0 && _user.RestPresence)
         {
             await SaveAsync(_user with { RestPresence = false });

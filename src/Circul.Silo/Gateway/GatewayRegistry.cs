@@ -1,0 +1,424 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Buffers.Text;
+using Circul.Contracts;
+using Circul.Grains.Accounts;
+using Circul.Grains.Events;
+using Microsoft.Extensions.Options;
+
+namespace Circul.Silo.Gateway;
+
+/// <summary>
+/// This silo's gateway sessions and connections: delivers published events to local sessions (the
+/// <see cref="IEventPublisher"/>), closes sockets for account operations (the <see cref="IGatewayControl"/>),
+/// and runs the heartbeat and resume-window sweep for every connection from one periodic loop.
+/// </summary>
+public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
+{
+    /// <summary>A user keeps at most this many sessions; opening another drops its oldest detached ones.</summary>
+    internal const int MaxSessionsPerUser = 16;
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, GatewaySession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, GatewaySession[]> _byUser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<GatewayConnection, byte> _connections = new();
+    private readonly Lock _indexLock = new();
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger<GatewayRegistry> _logger;
+    private readonly TimeSpan _heartbeatInterval;
+    private readonly TimeSpan _heartbeatTimeout;
+    private readonly TimeSpan _resumeWindow;
+    private int _localUsers;
+    private long _lastSweep;
+    private volatile bool _stopping;
+
+    public GatewayRegistry(IOptions<GatewayOptions> options, TimeProvider time, GatewayMetrics metrics, ILogger<GatewayRegistry> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _heartbeatInterval = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
+        _heartbeatTimeout = TimeSpan.FromMilliseconds(_options.HeartbeatTimeoutMs);
+        _resumeWindow = TimeSpan.FromSeconds(_options.ResumeWindowSeconds);
+        _lastSweep = time.GetTimestamp();
+    }
+
+    /// <summary>True once the host is stopping: new connections are closed with 4004.</summary>
+    public bool IsStopping => _stopping;
+
+    /// <summary>How often the maintenance loop should call <see cref="Tick"/>.</summary>
+    internal TimeSpan TickPeriod =>
+        TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(_options.HeartbeatIntervalMs, _options.HeartbeatTimeoutMs) / 4, 10, 1000));
+
+    /// <summary>Appends the event to every local session of every recipient that passes the filter. Never blocks.</summary>
+    public void Publish(OutboundEvent outboundEvent)
+    {
+        ArgumentNullException.ThrowIfNull(outboundEvent);
+        var localUsers = Volatile.Read(ref _localUsers);
+        if (localUsers == 0)
+        {
+            return;
+        }
+
+        var recipients = outboundEvent.Recipients;
+        if (recipients.Count > 2 * localUsers)
+        {
+            // A large audience on a silo with few users: test each local user's membership instead.
+            if (recipients is IReadOnlySet<string> readOnlySet)
+            {
+                foreach (var (userId, sessions) in _byUser)
+                {
+                    if (readOnlySet.Contains(userId))
+                    {
+                        Deliver(outboundEvent, userId, sessions);
+                    }
+                }
+
+                return;
+            }
+
+            if (recipients is ISet<string> set)
+            {
+                foreach (var (userId, sessions) in _byUser)
+                {
+                    if (set.Contains(userId))
+                    {
+                        Deliver(outboundEvent, userId, sessions);
+                    }
+                }
+
+                return;
+            }
+        }
+
+        if (recipients is IReadOnlyList<string> list)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (_byUser.TryGetValue(list[i], out var sessions))
+                {
+                    Deliver(outboundEvent, list[i], sessions);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var userId in recipients)
+        {
+            if (_byUser.TryGetValue(userId, out var sessions))
+            {
+                Deliver(outboundEvent, userId, sessions);
+            }
+        }
+    }
+
+    /// <summary>Closes every socket opened with one of these token hashes; their sessions cannot be resumed.</summary>
+    public void CloseTokens(IReadOnlyCollection<string> tokenHashes, int closeCode, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHashes);
+        if (tokenHashes.Count == 0)
+        {
+            return;
+        }
+
+        var hashes = tokenHashes as IReadOnlySet<string> ?? new HashSet<string>(tokenHashes, StringComparer.Ordinal);
+        var closed = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            if (hashes.Contains(connection.TokenHash))
+            {
+                connection.MarkDropSession();
+                connection.RequestClose(closeCode, reason);
+                closed++;
+            }
+        }
+
+        foreach (var session in _sessions.Values)
+        {
+            if (hashes.Contains(session.TokenHash))
+            {
+                DropSession(session, closeCode, reason);
+            }
+        }
+
+        if (closed > 0)
+        {
+            _logger.ClosingConnections(closed, closeCode, reason);
+        }
+    }
+
+    /// <summary>Closes every socket of a user; its sessions cannot be resumed.</summary>
+    public void CloseUser(string userId, int closeCode, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var closed = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            if (string.Equals(connection.UserId, userId, StringComparison.Ordinal))
+            {
+                connection.MarkDropSession();
+                connection.RequestClose(closeCode, reason);
+                closed++;
+            }
+        }
+
+        if (_byUser.TryGetValue(userId, out var sessions))
+        {
+            foreach (var session in sessions)
+            {
+                DropSession(session, closeCode, reason);
+            }
+        }
+
+        if (closed > 0)
+        {
+            _logger.ClosingConnections(closed, closeCode, reason);
+        }
+    }
+
+    /// <summary>Starts the graceful shutdown: every connection is closed with 4004 after writing what it has queued.</summary>
+    public void BeginShutdown()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        var count = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            connection.RequestClose(GatewayCloseCodes.ShuttingDown, "server shutting down", drain: true);
+            count++;
+        }
+
+        _logger.ShuttingDown(count);
+    }
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) until every connection has ended.</summary>
+    public async Task WaitForConnectionsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var pending = _connections.Keys.Select(c => c.Completion).ToArray();
+        if (pending.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(timeout, _time, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // The host's own shutdown timeout takes over.
+        }
+    }
+
+    /// <summary>One maintenance pass: heartbeats of every connection, then (about once a second) expired sessions.</summary>
+    public void Tick()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.CheckHeartbeat(now, _heartbeatInterval, _heartbeatTimeout);
+        }
+
+        if (_time.GetElapsedTime(_lastSweep, now) >= SweepInterval || _resumeWindow < SweepInterval)
+        {
+            _lastSweep = now;
+            foreach (var session in _sessions.Values)
+            {
+                if (session.TryExpire(now, _resumeWindow))
+                {
+                    RemoveFromIndex(session);
+                }
+            }
+        }
+    }
+
+    internal void Track(GatewayConnection connection)
+    {
+        _connections.TryAdd(connection, 0);
+        _metrics.ConnectionOpened();
+        if (_stopping)
+        {
+            connection.RequestClose(GatewayCloseCodes.ShuttingDown, "server shutting down", drain: true);
+        }
+    }
+
+    /// <summary>The connection ended: forget it, and detach (or drop) its session.</summary>
+    internal void Release(GatewayConnection connection)
+    {
+        if (_connections.TryRemove(connection, out _))
+        {
+            _metrics.ConnectionClosed();
+        }
+
+        var session = connection.Session;
+        if (session is null)
+        {
+            return;
+        }
+
+        if (connection.DropSessionOnClose || _stopping)
+        {
+            DropSession(session, null, "");
+        }
+        else
+        {
+            session.Detach(connection);
+        }
+    }
+
+    /// <summary>Starts a new session on <paramref name="connection"/> with <c>ready</c> (seq 1).</summary>
+    internal GatewaySession CreateSession(GatewayConnection connection, AuthenticatedUser user, UserDto profile)
+    {
+        var id = NewSessionId();
+        var session = new GatewaySession(id, user.UserId, user.TokenHash, _options.ResumeBufferEvents, _time);
+        session.AttachNew(connection, GatewayBodies.Ready(profile, id, _options.HeartbeatIntervalMs));
+        AddToIndex(session);
+        if (connection.DropSessionOnClose)
+        {
+            // Revoked while the session was being set up.
+            DropSession(session, null, "");
+        }
+
+        return session;
+    }
+
+    /// <summary>Resumes a session on <paramref name="connection"/>; false when it is unknown, someone else's, or has a gap.</summary>
+    internal bool TryResume(ResumeRequest request, GatewayConnection connection, AuthenticatedUser user)
+    {
+        if (request.LastSeq is not { } lastSeq || !_sessions.TryGetValue(request.SessionId, out var session))
+        {
+            _metrics.ResumeFailed();
+            _logger.ResumeRejected(request.SessionId, user.UserId, request.LastSeq);
+            return false;
+        }
+
+        var replayed = session.TryResume(connection, user.UserId, user.TokenHash, lastSeq, GatewayBodies.Resumed(session.Id));
+        if (replayed < 0)
+        {
+            _metrics.ResumeFailed();
+            _logger.ResumeRejected(request.SessionId, user.UserId, lastSeq);
+            return false;
+        }
+
+        _metrics.Resumed();
+        _logger.SessionResumed(session.Id, user.UserId, replayed);
+        return true;
+    }
+
+    private void Deliver(OutboundEvent outboundEvent, string userId, GatewaySession[] sessions)
+    {
+        var filter = outboundEvent.Filter;
+        if (filter is not null)
+        {
+            bool allowed;
+            try
+            {
+                allowed = filter(userId);
+            }
+            catch (Exception e)
+            {
+                _logger.FilterFailed(outboundEvent.Type, e);
+                return;
+            }
+
+            if (!allowed)
+            {
+                return;
+            }
+        }
+
+        var body = outboundEvent.Body;
+        foreach (var session in sessions)
+        {
+            session.Append(body);
+        }
+    }
+
+    private void DropSession(GatewaySession session, int? closeCode, string reason)
+    {
+        var connection = session.Drop();
+        if (closeCode is not null && connection is not null)
+        {
+            connection.MarkDropSession();
+            connection.RequestClose(closeCode, reason);
+        }
+
+        RemoveFromIndex(session);
+    }
+
+    private void AddToIndex(GatewaySession session)
+    {
+        List<GatewaySession>? evicted = null;
+        lock (_indexLock)
+        {
+            _sessions[session.Id] = session;
+            if (_byUser.TryGetValue(session.UserId, out var existing))
+            {
+                if (existing.Length >= MaxSessionsPerUser)
+                {
+                    evicted = existing.Where(s => s.DetachedAt != 0).OrderBy(s => s.DetachedAt)
+                        .Take(existing.Length - MaxSessionsPerUser + 1).ToList();
+                }
+
+                _byUser[session.UserId] = [.. existing, session];
+            }
+            else
+            {
+                _byUser[session.UserId] = [session];
+                _localUsers++;
+            }
+        }
+
+        _metrics.SessionOpened();
+        if (evicted is not null)
+        {
+            foreach (var old in evicted)
+            {
+                DropSession(old, null, "");
+            }
+        }
+    }
+
+    private void RemoveFromIndex(GatewaySession session)
+    {
+        lock (_indexLock)
+        {
+            if (!_sessions.TryRemove(new KeyValuePair<string, GatewaySession>(session.Id, session)))
+            {
+                return;
+            }
+
+            if (_byUser.TryGetValue(session.UserId, out var existing))
+            {
+                var remaining = Array.FindAll(existing, s => !ReferenceEquals(s, session));
+                if (remaining.Length == 0)
+                {
+                    _byUser.TryRemove(session.UserId, out _);
+                    _localUsers--;
+                }
+                else
+                {
+                    _byUser[session.UserId] = remaining;
+                }
+            }
+        }
+
+        _metrics.SessionClosed();
+    }
+
+    private static string NewSessionId()
+    {
+        Span<byte> random = stackalloc byte[18];
+        RandomNumberGenerator.Fill(random);
+        return Base64Url.EncodeToString(random);
+    }
+}
