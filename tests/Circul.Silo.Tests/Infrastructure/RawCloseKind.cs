@@ -1,0 +1,9 @@
+namespace Circul.Silo.Tests.Infrastructure;
+
+public enum RawCloseKind
+{
+    CloseFrame,
+    EndOfStream,
+    Reset,
+    TimedOut,
+}

@@ -1,0 +1,5 @@
+namespace Circul.Silo.Tests.StorageParity;
+
+public sealed class SqliteStorageParityTests(SqliteSiloFixture fixture) : StorageParityTests(fixture), IClassFixture<SqliteSiloFixture>
+{
+}
