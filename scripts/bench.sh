@@ -6,9 +6,15 @@
 #
 #   ./scripts/bench.sh                                   # defaults: dm, 100 bots, 500 msg/s, 20 s
 #   ./scripts/bench.sh --scenario group --group-size 20 --rate 2000 --duration 30
+#   ./scripts/bench.sh --scenario panel --bots 200 --channels 20 --rate 500 --duration 15
+#   ./scripts/bench.sh --scenario panel-scale --bots 10000
 #   ./scripts/bench.sh --help                            # the load tool's options
 #
-# Environment: CIRCUL_BENCH_PORT (default 5090).
+# The machine's load (uptime) is printed before and after the run: figures are only comparable
+# between runs on an equally loaded machine.
+#
+# Environment: CIRCUL_BENCH_PORT (default 5090); CIRCUL_BENCH_LOG=FILE copies the silo's whole log
+# there when the run ends (it is deleted with the temp dir otherwise).
 # Exit status: the load tool's (0 pass, 1 correctness failure, 2 bad arguments, 3 setup failed),
 # or 4 when the silo could not be built or started.
 set -euo pipefail
@@ -99,12 +105,17 @@ if ! healthy; then
     exit 4
 fi
 
+log "before the run: $(uptime)"
 set +e
 dotnet "$tool_dll" --url "$url" "$@" </dev/null
 rc=$?
 set -e
+log "after the run:  $(uptime)"
 
 stop_silo
+if [[ -n "${CIRCUL_BENCH_LOG:-}" ]]; then
+    cp "$tmp/silo.log" "$CIRCUL_BENCH_LOG" && log "silo log copied to $CIRCUL_BENCH_LOG"
+fi
 if [[ "$rc" -ne 0 && -s "$tmp/silo.log" ]]; then
     log "load tool exited with $rc; the silo's last log lines:"
     tail -n 30 "$tmp/silo.log" >&2

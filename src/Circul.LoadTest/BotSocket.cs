@@ -26,6 +26,9 @@ public sealed class BotSocket : IAsyncDisposable
     private long _measured;
     private long _lastMeasuredAt;
     private long _frames;
+    private long _panelUpdates;
+    private long _lastPanelUpdateAt;
+    private long _lastPanelUpdateBytes;
     private volatile bool _closing;
 
     public BotSocket(BotIdentity bot)
@@ -36,8 +39,21 @@ public sealed class BotSocket : IAsyncDisposable
 
     public BotIdentity Bot { get; }
 
-    /// <summary>Message events received so far (any room); safe to read while running.</summary>
+    /// <summary>
+    /// Load-test message events (their text carries a send stamp) received so far, in any room; safe to
+    /// read while running. Messages the tool did not send (a panel's join announcements) are tallied
+    /// per room but not counted here, so that waiting for "all expected deliveries" is not fooled by them.
+    /// </summary>
     public long Received => Volatile.Read(ref _received);
+
+    /// <summary><c>panel_updated</c> events received so far; safe to read while running.</summary>
+    public long PanelUpdates => Volatile.Read(ref _panelUpdates);
+
+    /// <summary>Size in bytes of the last <c>panel_updated</c> frame.</summary>
+    public long LastPanelUpdateBytes => Volatile.Read(ref _lastPanelUpdateBytes);
+
+    /// <summary>When the last <c>panel_updated</c> arrived (Stopwatch timestamp).</summary>
+    public long LastPanelUpdateAt => Volatile.Read(ref _lastPanelUpdateAt);
 
     /// <summary>Deliveries of messages sent at or after the measurement start.</summary>
     public long MeasuredDeliveries => _measured;
@@ -206,14 +222,27 @@ public sealed class BotSocket : IAsyncDisposable
             return;
         }
 
+        if (frame.Kind == GatewayFrameKind.PanelUpdated)
+        {
+            Volatile.Write(ref _lastPanelUpdateBytes, utf8.Length);
+            Volatile.Write(ref _lastPanelUpdateAt, now);
+            Volatile.Write(ref _panelUpdates, _panelUpdates + 1);
+            return;
+        }
+
         if (frame.Kind is not (GatewayFrameKind.MessageNew or GatewayFrameKind.PanelMessage))
         {
             return;
         }
 
         TallyFor(frame.ConvId).Add(frame.MessageId);
+        if (frame.SentTimestamp == 0)
+        {
+            return;
+        }
+
         Volatile.Write(ref _received, _received + 1);
-        if (frame.SentTimestamp != 0 && frame.SentTimestamp >= Volatile.Read(ref _measureFrom))
+        if (!frame.Warmup && frame.SentTimestamp >= Volatile.Read(ref _measureFrom))
         {
             _latency.Record(LatencyHistogram.TicksToMicros(now - frame.SentTimestamp));
             _measured++;

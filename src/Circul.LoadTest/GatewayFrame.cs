@@ -11,6 +11,7 @@ namespace Circul.LoadTest;
 public readonly ref struct GatewayFrame
 {
     private static readonly byte[] StampPrefix = "t="u8.ToArray();
+    private static readonly byte[] WarmupMarker = " warmup "u8.ToArray();
 
     public GatewayFrameKind Kind { get; init; }
 
@@ -21,6 +22,9 @@ public readonly ref struct GatewayFrame
 
     /// <summary>The sender's <see cref="System.Diagnostics.Stopwatch"/> timestamp carried in the text, or 0 if there is none.</summary>
     public long SentTimestamp { get; init; }
+
+    /// <summary>The message was due during the warm-up (see <see cref="MessageStamp"/>): count it, do not time it.</summary>
+    public bool Warmup { get; init; }
 
     /// <summary>Parses a frame; returns false (and <see cref="GatewayFrameKind.Other"/>) for anything that is not valid JSON.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out GatewayFrame frame)
@@ -47,6 +51,7 @@ public readonly ref struct GatewayFrame
                         : reader.ValueTextEquals("message_new"u8) ? GatewayFrameKind.MessageNew
                         : reader.ValueTextEquals("panel_message"u8) ? GatewayFrameKind.PanelMessage
                         : reader.ValueTextEquals("ready"u8) ? GatewayFrameKind.Ready
+                        : reader.ValueTextEquals("panel_updated"u8) ? GatewayFrameKind.PanelUpdated
                         : GatewayFrameKind.Other;
                     kindKnown = true;
                 }
@@ -105,6 +110,7 @@ public readonly ref struct GatewayFrame
         ReadOnlySpan<byte> convId = default;
         ReadOnlySpan<byte> messageId = default;
         long stamp = 0;
+        var warmup = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return new GatewayFrame { Kind = kind };
@@ -137,6 +143,7 @@ public readonly ref struct GatewayFrame
                     {
                         reader.Read();
                         stamp = reader.TokenType == JsonTokenType.String ? ParseStamp(reader.ValueSpan) : 0;
+                        warmup = reader.TokenType == JsonTokenType.String && reader.ValueSpan.IndexOf(WarmupMarker) >= 0;
                     }
                     else
                     {
@@ -157,6 +164,6 @@ public readonly ref struct GatewayFrame
             }
         }
 
-        return new GatewayFrame { Kind = kind, ConvId = convId, MessageId = messageId, SentTimestamp = stamp };
+        return new GatewayFrame { Kind = kind, ConvId = convId, MessageId = messageId, SentTimestamp = stamp, Warmup = warmup };
     }
 }

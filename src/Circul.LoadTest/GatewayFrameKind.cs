@@ -7,4 +7,5 @@ public enum GatewayFrameKind
     Ready,
     MessageNew,
     PanelMessage,
+    PanelUpdated,
 }

@@ -13,9 +13,11 @@ public sealed class LoadReport
     private readonly IReadOnlyList<BotSocket> _sockets;
     private readonly long _measureFrom;
     private readonly TimeSpan _drained;
+    private readonly string _startLoad;
 
-    public LoadReport(LoadTestOptions options, IScenario scenario, ScenarioPlan plan, SendStats stats, IReadOnlyList<BotSocket> sockets, long measureFrom, TimeSpan drained)
+    public LoadReport(LoadTestOptions options, IScenario scenario, ScenarioPlan plan, SendStats stats, IReadOnlyList<BotSocket> sockets, long measureFrom, TimeSpan drained, string startLoad)
     {
+        _startLoad = startLoad;
         _options = options;
         _scenario = scenario;
         _plan = plan;
@@ -31,6 +33,7 @@ public sealed class LoadReport
         var socketsByBot = _sockets.ToDictionary(s => s.Bot.Id, StringComparer.Ordinal);
         long expected = 0, received = 0, missing = 0, extra = 0, outOfOrder = 0, duplicates = 0;
         var incompleteRooms = 0;
+        var incompleteLabels = new List<string>();
         var planned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var room in _plan.Rooms)
         {
@@ -56,9 +59,34 @@ public sealed class LoadReport
             }
 
             incompleteRooms += roomIncomplete ? 1 : 0;
+            if (roomIncomplete && incompleteLabels.Count < 10)
+            {
+                incompleteLabels.Add(room.Label);
+            }
         }
 
-        var foreign = _sockets.Sum(s => s.Rooms.Where(r => !planned.Contains(r.Key)).Sum(r => r.Value.Received));
+        // A socket that is not among a room's members must receive nothing from it (e.g. a restricted
+        // bot in a channel its role hides): every such delivery is a leak.
+        var membersByRoom = _plan.Rooms.ToDictionary(r => r.Id, r => r.Members.Select(m => m.Id).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var roomsById = _plan.Rooms.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        long leaked = 0;
+        var leakedSockets = new HashSet<string>(StringComparer.Ordinal);
+        var leakedRooms = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var socket in _sockets)
+        {
+            foreach (var (roomId, tally) in socket.Rooms)
+            {
+                if (tally.Received > 0 && membersByRoom.TryGetValue(roomId, out var members) && !members.Contains(socket.Bot.Id))
+                {
+                    leaked += tally.Received;
+                    leakedSockets.Add(socket.Bot.Id);
+                    leakedRooms.Add(roomsById[roomId].Label);
+                }
+            }
+        }
+
+        var ignored = _sockets.Sum(s => s.Rooms.Where(r => _plan.IgnoredRooms.Contains(r.Key)).Sum(r => r.Value.Received));
+        var foreign = _sockets.Sum(s => s.Rooms.Where(r => !planned.Contains(r.Key) && !_plan.IgnoredRooms.Contains(r.Key)).Sum(r => r.Value.Received));
         var dropped = _sockets.Where(s => s.UnexpectedEnd is not null).ToList();
         var badFrames = _sockets.Sum(s => s.BadFrames);
 
@@ -78,15 +106,22 @@ public sealed class LoadReport
         w.Plain("");
         w.Line($"=== Circul load test: {_options.Url} scenario {_scenario.Name}, {_options.Bots} bots, {_scenario.Describe(_plan)}");
         w.Line($"    target {_options.Rate} msg/s for {_options.DurationSeconds} s (+{_options.WarmupSeconds} s warm-up), at most {_options.Concurrency} sends in flight");
+        w.Line($"machine:            {_startLoad} at the start of sending; {MachineLoad.Read()} at the end");
         w.Line($"messages sent:      {_stats.Attempted} ({_stats.MeasuredAttempted} in the measured window)");
         w.Line($"201 Created:        {_stats.Created}");
         w.Line($"errors:             {(_stats.Errors.IsEmpty ? "none" : string.Join(", ", _stats.Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} x{e.Value}")))}");
         w.Line($"send rate:          {achievedRate:0.0} msg/s accepted ({attemptedRate:0.0} attempted) of {_options.Rate} target: ratio {achievedRate / _options.Rate:0.000}");
         w.Line($"deliveries:         {received} received of {expected} expected ({Percent(received - extra, expected)}), {missing} missing, {extra} unexpected ({duplicates} duplicates), {outOfOrder} out of order");
+        w.Line($"leaks:              {leaked} deliveries to sockets that must not see the room{(leaked > 0 ? $" ({leakedSockets.Count} sockets, rooms {string.Join(", ", leakedRooms.Take(10))})" : "")}");
         w.Line($"delivery rate:      {(deliverySeconds > 0 ? measuredDeliveries / deliverySeconds : 0):0.0} deliveries/s ({measuredDeliveries} measured deliveries)");
-        w.Line($"end-to-end (ms):    p50 {latency.PercentileMilliseconds(50):0.00}  p90 {latency.PercentileMilliseconds(90):0.00}  p99 {latency.PercentileMilliseconds(99):0.00}  max {latency.MaxMilliseconds:0.00}   (send -> message_new, n={latency.Count})");
+        w.Line($"end-to-end (ms):    p50 {latency.PercentileMilliseconds(50):0.00}  p90 {latency.PercentileMilliseconds(90):0.00}  p99 {latency.PercentileMilliseconds(99):0.00}  max {latency.MaxMilliseconds:0.00}   (send -> {(_scenario.Name == "panel" ? "panel_message" : "message_new")}, n={latency.Count})");
         w.Line($"HTTP send (ms):     p50 {_stats.HttpLatency.PercentileMilliseconds(50):0.00}  p99 {_stats.HttpLatency.PercentileMilliseconds(99):0.00}  max {_stats.HttpLatency.MaxMilliseconds:0.00}   (POST -> response, n={_stats.HttpLatency.Count})");
         w.Line($"drain:              {_drained.TotalSeconds:0.00} s after the last send");
+        if (ignored > 0)
+        {
+            w.Line($"note:               {ignored} message events in rooms the scenario does not send to (e.g. join announcements; not counted)");
+        }
+
         if (foreign > 0)
         {
             w.Line($"note:               {foreign} message events for rooms this run did not create (ignored)");
@@ -97,7 +132,12 @@ public sealed class LoadReport
             w.Line($"note:               {badFrames} gateway frames were not valid JSON envelopes");
         }
 
-        var failures = new List<string>();
+        var failures = new List<string>(_plan.SetupFailures);
+        if (leaked > 0)
+        {
+            failures.Add($"{leaked} deliveries LEAKED to {leakedSockets.Count} sockets not entitled to the room ({string.Join(", ", leakedRooms.Take(10))})");
+        }
+
         if (_stats.Accepted == 0)
         {
             failures.Add("no message was accepted");
@@ -105,7 +145,7 @@ public sealed class LoadReport
 
         if (missing > 0)
         {
-            failures.Add($"{missing} DELIVERIES MISSING in {incompleteRooms} of {_plan.Rooms.Count} rooms (accepted messages that a member socket never received)");
+            failures.Add($"{missing} DELIVERIES MISSING in {incompleteRooms} of {_plan.Rooms.Count} rooms (accepted messages that a member socket never received; e.g. {string.Join(", ", incompleteLabels)})");
         }
 
         if (extra > 0 || duplicates > 0)

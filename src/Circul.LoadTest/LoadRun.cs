@@ -48,7 +48,7 @@ public sealed class LoadRun
     {
         // Set-up is bounded too: a server that hangs must not keep the tool running.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(100.0 * _options.Bots));
+        deadline.CancelAfter(TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(100.0 * _options.Bots) + _scenario.ExtraSetupTime(_options));
         var ct = deadline.Token;
         var watch = Stopwatch.StartNew();
         try
@@ -65,7 +65,7 @@ public sealed class LoadRun
             var bots = new BotIdentity[_options.Bots];
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, _options.Bots),
-                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                new ParallelOptions { MaxDegreeOfParallelism = _options.SetupConcurrency, CancellationToken = ct },
                 async (i, token) => bots[i] = await api.CreateBotAsync(owner, i, token));
             await _log.WriteLineAsync($"setup: {bots.Length} bots created ({watch.Elapsed.TotalSeconds:0.0} s)");
 
@@ -109,6 +109,7 @@ public sealed class LoadRun
 
     private async Task<int> MeasureAsync(CirculApiClient api, ScenarioPlan plan, List<BotSocket> sockets, CancellationToken cancellationToken)
     {
+        var startLoad = MachineLoad.Read();
         var stats = new SendStats();
         var pump = new MessagePump(api, plan.Senders, _options.Rate, _options.Concurrency, stats);
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
@@ -142,7 +143,7 @@ public sealed class LoadRun
         await progress;
 
         await Task.WhenAll(sockets.Select(s => s.CloseAsync(CloseTimeout)));
-        var report = new LoadReport(_options, _scenario, plan, stats, sockets, measureFrom, drained);
+        var report = new LoadReport(_options, _scenario, plan, stats, sockets, measureFrom, drained, startLoad);
         return report.Write(_output);
     }
 

@@ -8,9 +8,13 @@ public sealed class LoadTestOptions
 {
     public const int MaxDurationSeconds = 300;
 
+    public const int MaxTimeLimitSeconds = 900;
+
     public const string Usage =
-        "Usage: Circul.LoadTest [--url http://127.0.0.1:5080] [--scenario dm|group] [--bots 100] [--group-size 10]\n" +
-        "                       [--rate 500] [--duration 20] [--warmup 2] [--concurrency 128] [--drain 10]";
+        "Usage: Circul.LoadTest [--url http://127.0.0.1:5080] [--scenario dm|group|panel|panel-scale] [--bots 100]\n" +
+        "                       [--rate 500] [--duration 20] [--warmup 2] [--concurrency 128] [--drain 10]\n" +
+        "                       [--setup-concurrency 8] [--group-size 10] [--channels 20] [--restricted-fraction 0.25]\n" +
+        "                       [--observers 10] [--add-concurrency 8] [--messages 200] [--time-limit 900]";
 
     public const string Help = Usage + """
 
@@ -18,25 +22,38 @@ public sealed class LoadTestOptions
         Drives a running Circul silo through real HTTP and WebSocket connections: registers one owner,
         creates --bots bots (each holding one gateway socket), puts them in rooms and sends messages at
         --rate messages/s in total for --duration seconds after --warmup seconds, measuring the time from
-        the send to every member socket's message_new event.
+        the send to every member socket's message_new / panel_message event.
 
           --url URL           the silo (default http://127.0.0.1:5080); only loopback hosts are accepted
-          --scenario NAME     dm: pairs of bots in DMs; group: groups of --group-size bots (default dm)
-          --bots N            bots to create and connect (2..10000, default 100)
-          --group-size G      bots per group in the group scenario (2..99, default 10)
+          --scenario NAME     dm: pairs of bots in DMs; group: groups of --group-size bots;
+                              panel: one panel, --channels channels, some restricted by a role override;
+                              panel-scale: the cost of a big panel (adds --bots bots to one panel, no
+                              message throughput run; see README.md) (default dm)
+          --bots N            bots to create (2..10000, default 100); all connect, except in panel-scale
           --rate R            target messages per second over all senders (1..100000, default 500)
           --duration S        measured seconds of sending (1..300, default 20)
           --warmup S          seconds of sending before measuring (0..60, default 2)
           --concurrency C     most sends in flight at once (1..4096, default 128)
           --drain S           how long to wait for outstanding deliveries once sending stops (1..60, default 10)
+          --setup-concurrency C  most bot creations (and panel adds in panel) in flight at once
+                              (1..256, default 8; 32 in panel-scale)
+          --group-size G      group: bots per group (2..99, default 10)
+          --channels M        panel, panel-scale: channels created besides `general` (1..500, default 20)
+          --restricted-fraction F  panel: share of the bots given the role "restricted", which every 4th
+                              channel hides (0..0.9, default 0.25)
+          --observers K       panel-scale: bots that connect a socket (1..1000, default 10)
+          --add-concurrency C panel-scale: most panel adds in flight at once (1..256, default 8)
+          --messages K        panel-scale: messages sent one after another into one channel (1..10000, default 200)
+          --time-limit S      panel-scale: stop (and fail) after S seconds in all (10..900, default 900)
 
         Start the server with rate limits off, or most sends answer 429:
           Circul__RateLimits__Enabled=false dotnet run --project src/Circul.Silo -c Release
         (scripts/bench.sh does this for you.)
 
         Exit status: 0 all sends accepted and every delivery arrived in order; 1 a correctness failure
-        (missing or out-of-order deliveries, failed sends, sockets closed by the server); 2 bad arguments;
-        3 the setup failed (server unreachable, unexpected answer).
+        (missing, leaked or out-of-order deliveries, failed sends or panel adds, sockets closed by the
+        server, the panel-scale time limit hit); 2 bad arguments; 3 the setup failed (server
+        unreachable, unexpected answer).
         """;
 
     public Uri Url { get; private init; } = new("http://127.0.0.1:5080/");
@@ -56,6 +73,20 @@ public sealed class LoadTestOptions
     public int Concurrency { get; private init; } = 128;
 
     public int DrainSeconds { get; private init; } = 10;
+
+    public int SetupConcurrency { get; private init; } = 8;
+
+    public int Channels { get; private init; } = 20;
+
+    public double RestrictedFraction { get; private init; } = 0.25;
+
+    public int Observers { get; private init; } = 10;
+
+    public int AddConcurrency { get; private init; } = 8;
+
+    public int Messages { get; private init; } = 200;
+
+    public int TimeLimitSeconds { get; private init; } = MaxTimeLimitSeconds;
 
     /// <summary>Parses and validates <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out LoadTestOptions? options, out string error)
@@ -119,8 +150,29 @@ public sealed class LoadTestOptions
             || !TryInt(values, "duration", 20, 1, MaxDurationSeconds, out var duration, out error)
             || !TryInt(values, "warmup", 2, 0, 60, out var warmup, out error)
             || !TryInt(values, "concurrency", 128, 1, 4096, out var concurrency, out error)
-            || !TryInt(values, "drain", 10, 1, 60, out var drain, out error))
+            || !TryInt(values, "drain", 10, 1, 60, out var drain, out error)
+            || !TryInt(values, "setup-concurrency", scenario == "panel-scale" ? 32 : 8, 1, 256, out var setupConcurrency, out error)
+            || !TryInt(values, "channels", 20, 1, 500, out var channels, out error)
+            || !TryInt(values, "observers", 10, 1, 1000, out var observers, out error)
+            || !TryInt(values, "add-concurrency", 8, 1, 256, out var addConcurrency, out error)
+            || !TryInt(values, "messages", 200, 1, 10_000, out var messages, out error)
+            || !TryInt(values, "time-limit", MaxTimeLimitSeconds, 10, MaxTimeLimitSeconds, out var timeLimit, out error))
         {
+            return false;
+        }
+
+        var restrictedFraction = 0.25;
+        if (values.TryGetValue("restricted-fraction", out var rawFraction)
+            && (!double.TryParse(rawFraction, NumberStyles.Float, CultureInfo.InvariantCulture, out restrictedFraction)
+                || double.IsNaN(restrictedFraction) || restrictedFraction < 0 || restrictedFraction > 0.9))
+        {
+            error = $"--restricted-fraction must be a number in 0..0.9, got '{rawFraction}'";
+            return false;
+        }
+
+        if (scenario == "panel-scale" && observers > bots)
+        {
+            error = $"--observers ({observers}) cannot exceed --bots ({bots})";
             return false;
         }
 
@@ -135,6 +187,13 @@ public sealed class LoadTestOptions
             WarmupSeconds = warmup,
             Concurrency = concurrency,
             DrainSeconds = drain,
+            SetupConcurrency = setupConcurrency,
+            Channels = channels,
+            RestrictedFraction = restrictedFraction,
+            Observers = observers,
+            AddConcurrency = addConcurrency,
+            Messages = messages,
+            TimeLimitSeconds = timeLimit,
         };
         error = "";
         return true;
@@ -167,6 +226,7 @@ public sealed class LoadTestOptions
     private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal)
     {
         "url", "scenario", "bots", "group-size", "rate", "duration", "warmup", "concurrency", "drain",
+        "setup-concurrency", "channels", "restricted-fraction", "observers", "add-concurrency", "messages", "time-limit",
     };
 
     private static bool TryInt(Dictionary<string, string> values, string name, int fallback, int min, int max, out int result, out string error)

@@ -32,7 +32,12 @@ public static class LoadTestProgram
         Console.CancelKeyPress += onCancel;
         try
         {
-            var run = new LoadRun(options!, ScenarioCatalog.Create(options!.Scenario), output, log);
+            if (options!.Scenario == ScenarioCatalog.PanelScale)
+            {
+                return await new PanelScaleRun(options, output, log).ExecuteAsync(stop.Token);
+            }
+
+            var run = new LoadRun(options, ScenarioCatalog.Create(options.Scenario), output, log);
             return await run.ExecuteAsync(stop.Token);
         }
         finally

@@ -63,7 +63,7 @@ public sealed class MessagePump
 
                 var sender = _senders[(int)(sequence % _senders.Count)];
                 sequence++;
-                _ = SendOneAsync(sender, sequence, measureFrom, cancellationToken);
+                _ = SendOneAsync(sender, sequence, due >= measureFrom, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -78,14 +78,17 @@ public sealed class MessagePump
         }
     }
 
-    private async Task SendOneAsync(Sender sender, long sequence, long measureFrom, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="measured"/> follows the schedule (the send was due in the measured window), not
+    /// the moment it went out: a backlog left over from the warm-up must not inflate the measured rate.
+    /// </summary>
+    private async Task SendOneAsync(Sender sender, long sequence, bool measured, CancellationToken cancellationToken)
     {
         try
         {
             var now = Stopwatch.GetTimestamp();
-            var measured = now >= measureFrom;
             _stats.Started(measured);
-            var result = await _api.SendMessageAsync(sender.Room.MessagesPath, sender.Bot.Authorization, MessageStamp.CreateBody(now, sequence), cancellationToken);
+            var result = await _api.SendMessageAsync(sender.Room.MessagesPath, sender.Bot.Authorization, MessageStamp.CreateBody(now, sequence, warmup: !measured), cancellationToken);
             if (result.Accepted)
             {
                 sender.Room.CountAccepted();

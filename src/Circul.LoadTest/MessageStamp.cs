@@ -6,12 +6,14 @@ namespace Circul.LoadTest;
 /// <summary>
 /// The body of a load-test message: its text carries the client's send time as a
 /// <see cref="System.Diagnostics.Stopwatch"/> timestamp, so that every receiving socket (same process,
-/// same clock) can measure send-to-delivery latency without a clock shared with the server.
+/// same clock) can measure send-to-delivery latency without a clock shared with the server. Sends that
+/// were due during the warm-up carry the word <c>warmup</c>: they are counted but never measured, even
+/// when they go out late, inside the measured window.
 /// </summary>
 public static class MessageStamp
 {
-    public static byte[] CreateBody(long sentTimestamp, long sequence) =>
+    public static byte[] CreateBody(long sentTimestamp, long sequence, bool warmup = false) =>
         Encoding.UTF8.GetBytes(string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"text\":\"t={sentTimestamp} n={sequence} load test message\"}}"));
+            $"{{\"text\":\"t={sentTimestamp} n={sequence} {(warmup ? "warmup " : "")}load test message\"}}"));
 }
