@@ -53,8 +53,9 @@ public interface IPanelGrain : IGrainWithStringKey
     /// <summary>Joins by an invite code of this panel (validated and counted here).</summary>
     Task<PanelDto> JoinByInviteAsync(string userId, string code);
 
-    /// <summary>Adds a bot directly (needs manage_panel; also the OAuth "Authorize").</summary>
-    Task<PanelDto> AddBotAsync(string callerId, string botId);
+    /// <summary>Adds a bot directly (needs manage_panel; also the OAuth "Authorize"). Returns the new member, not the
+    /// whole panel, so that the cost of an add does not grow with the member count.</summary>
+    Task<PanelMemberDto> AddBotAsync(string callerId, string botId);
 
     /// <summary>Kick (needs kick_members) or leave (the member itself).</summary>
     Task RemoveMemberAsync(string callerId, string userId);

@@ -466,7 +466,7 @@ public sealed class PanelGrain(
         return ToDto();
     }
 
-    public async Task<PanelDto> AddBotAsync(string callerId, string botId)
+    public async Task<PanelMemberDto> AddBotAsync(string callerId, string botId)
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManagePanel);
@@ -483,7 +483,7 @@ public sealed class PanelGrain(
         }
 
         await AddMemberAsync(botId);
-        return ToDto();
+        return await MemberDtoAsync(botId);
     }
 
     public async Task RemoveMemberAsync(string callerId, string userId)

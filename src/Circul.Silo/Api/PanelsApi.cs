@@ -254,7 +254,7 @@ public static partial class PanelsApi
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var botId = body.RequireString("bot_id", 1, 64);
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(id).AddBotAsync(caller.UserId, botId));
+        return Results.Json(await grains.GetGrain<IPanelGrain>(id).AddBotAsync(caller.UserId, botId), statusCode: 201);
     }
 
     public static async Task<IResult> BanAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)

@@ -131,7 +131,12 @@ public sealed class PanelMembershipTests(SqliteSiloFixture fixture) : PanelTestB
 
         var response = await owner.PostAsync($"{panel.Path}/bots", new { bot_id = added.Id });
 
-        response.ExpectOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
+        // 201 with the created membership (the member object), not the whole panel: an add stays O(1) in a big panel.
+        var member = response.Expect(HttpStatusCode.Created).Json;
+        Assert.Equal(added.Id, member.Str("id"));
+        Assert.True(member.GetProperty("is_bot").GetBoolean());
+        Assert.Equal(0, member.GetProperty("role_ids").GetArrayLength());
+        Assert.False(member.TryGetProperty("member_ids", out _));
         await memberSocket.NextEventAsync("panel_member_joined", e => e.Payload.Str("user_id") == added.Id, what: "panel_member_joined for the added bot");
         await addedSocket.NextEventAsync("panel_member_joined", e => e.Payload.Str("user_id") == added.Id && e.Payload.Str("panel_id") == panel.Id,
             what: "panel_member_joined for the bot itself");
