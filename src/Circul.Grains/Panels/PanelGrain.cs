@@ -389,7 +389,14 @@ public sealed class PanelGrain(
         return [.. users.Where(u => u is not null).Select(u => new PanelMemberDto(u!.Id, u.Name, u.Status, u.IsBot, u.OwnerId, members[u.Id].RoleIds))];
     }
 
-    public async Task<PanelMemberDto> AddMemberRoleAsync(string callerId, string userId, string roleId)
+    public Task<PanelMemberDto> AddMemberRoleAsync(string callerId, string userId, string roleId) =>
+        ChangeMemberRolesAsync(callerId, userId, roleId, static (roles, role) => roles.With(role));
+
+    public Task<PanelMemberDto> RemoveMemberRoleAsync(string callerId, string userId, string roleId) =>
+        ChangeMemberRolesAsync(callerId, userId, roleId, static (roles, role) => roles.Without(role));
+
+    /// <summary>Gives or takes one role (manage_roles, and only roles below the caller's highest).</summary>
+    private async Task<PanelMemberDto> ChangeMemberRolesAsync(string callerId, string userId, string roleId, Func<RoleSet, string, RoleSet> change)
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageRoles);
@@ -400,22 +407,7 @@ public sealed class PanelGrain(
             throw ApiException.NotFound("member");
         }
 
-        await SetMemberRolesAsync(userId, roles.With(roleId));
-        return await MemberDtoAsync(userId);
-    }
-
-    public async Task<PanelMemberDto> RemoveMemberRoleAsync(string callerId, string userId, string roleId)
-    {
-        RequireMember(callerId);
-        RequirePanelPermission(callerId, Permission.ManageRoles);
-        var role = RequireRole(roleId);
-        RequireBelowCaller(callerId, role.Position);
-        if (!_members.TryGetValue(userId, out var roles))
-        {
-            throw ApiException.NotFound("member");
-        }
-
-        await SetMemberRolesAsync(userId, roles.Without(roleId));
+        await SetMemberRolesAsync(userId, change(roles, roleId));
         return await MemberDtoAsync(userId);
     }
 
