@@ -152,7 +152,13 @@ public sealed class RoomMessaging(
     {
         if (_recentKeys.TryGetValue((senderId, key), out var recent))
         {
-            return recent;
+            if (!recent.Durable.IsFaulted && !recent.Durable.IsCanceled)
+            {
+                return recent;
+            }
+
+            // The first attempt was never written: a retry must write, not replay the failure.
+            _recentKeys.Remove((senderId, key));
         }
 
         var messageId = await messages.FindIdempotentMessageAsync(senderId, key, time.GetUtcNow() - IdempotencyWindow);
