@@ -14,7 +14,6 @@ public sealed partial class SiloRegistration(IStorageHealth storage, SnowflakeId
     {
         SiloNumber = await storage.RegisterSiloAsync(Environment.MachineName + ":" + Environment.ProcessId, cancellationToken);
         ids.SiloNumber = SiloNumber;
-        LogRegistered(logger, SiloNumber);
         await base.StartAsync(cancellationToken);
     }
 
@@ -33,9 +32,6 @@ public sealed partial class SiloRegistration(IStorageHealth storage, SnowflakeId
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Registered as silo {SiloNumber}")]
-    private static partial void LogRegistered(ILogger logger, int siloNumber);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
