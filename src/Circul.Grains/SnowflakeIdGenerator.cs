@@ -23,6 +23,14 @@ public sealed class SnowflakeIdGenerator(TimeProvider timeProvider)
         return DateTimeOffset.FromUnixTimeMilliseconds((value >> 22) + Epoch);
     }
 
+    /// <summary>The position of an instant on the scale of message ids (the 16 hex digits after the prefix), as
+    /// the lowest id that could be issued in that millisecond: lets creation times and message ids sort together.</summary>
+    public static string SortKeyAt(DateTimeOffset time) =>
+        (Math.Max(time.ToUnixTimeMilliseconds() - Epoch, 0) << 22).ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>The sortable part of a message id (its 16 hex digits).</summary>
+    public static string SortKeyOf(string messageId) => messageId[(messageId.IndexOf('-') + 1)..];
+
     public string NextId(string prefix = "msg-")
     {
         long value;

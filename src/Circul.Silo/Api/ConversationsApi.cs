@@ -135,13 +135,8 @@ public static class ConversationsApi
     private static ConversationDto RequireGroup(ConversationDto conversation) =>
         conversation.Kind == "group" ? conversation : throw ApiException.NotFound("group");
 
-    /// <summary>Most recent activity: the newest message id, or the creation time for rooms without messages.
-    /// Message ids are time-ordered hex, so both are compared as the same kind of key: a millisecond timestamp.</summary>
-    private static string ActivityKey(ConversationDto c)
-    {
-        var ms = c.LastMessageId is null
-            ? c.CreatedAt.ToUnixTimeMilliseconds()
-            : SnowflakeIdGenerator.TimestampOf(c.LastMessageId).ToUnixTimeMilliseconds();
-        return ms.ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + c.Id;
-    }
+    /// <summary>Most recent activity: the newest message id (ids sort in exact acceptance order), or, for rooms without
+    /// messages, the creation time put on the same scale.</summary>
+    private static string ActivityKey(ConversationDto c) =>
+        (c.LastMessageId is null ? SnowflakeIdGenerator.SortKeyAt(c.CreatedAt) : SnowflakeIdGenerator.SortKeyOf(c.LastMessageId)) + c.Id;
 }
