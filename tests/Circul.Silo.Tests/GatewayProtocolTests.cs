@@ -135,6 +135,23 @@ public sealed class GatewayProtocolTests(SqliteSiloFixture fixture) : SiloTestBa
     }
 
     [Fact]
+    public async Task WellFormedJsonThatIsNotAPing_IsIgnored_NotClosedWith4002()
+    {
+        var human = await NewHumanAsync();
+        await using var gateway = await human.ConnectReadyAsync();
+
+        // API.md: client frames other than ping/pong are ignored; 4002 is only for frames the server cannot parse.
+        await gateway.SendTextAsync("{}");
+        await gateway.SendTextAsync("""{"type":5}""");
+        await gateway.SendTextAsync("[1,2,3]");
+        await gateway.SendTextAsync("\"just a string\"");
+        await gateway.SendTextAsync("""{"type":"ping"}""");
+
+        await gateway.NextEventAsync("pong");
+        Assert.Null(gateway.CloseCode);
+    }
+
+    [Fact]
     public async Task GarbageFrame_ClosesTheConnectionWith4002()
     {
         var human = await NewHumanAsync();

@@ -308,8 +308,16 @@ public sealed class PanelGrain(
 
         var permissions = role.Permissions ?? Permission.None;
         RequireGrantable(callerId, permissions, "permissions");
+        // The new role takes position p and every role at p or above moves up one, the caller's own included: so a
+        // member may create a role at or below its highest position and still end up strictly above it.
         var position = role.Position ?? 1;
-        RequireBelowCaller(callerId, position);
+        if (position < 1 || position > Rank(callerId))
+        {
+            throw position < 1
+                ? ApiException.BadRequest("position must be at least 1")
+                : ApiException.Forbidden("role hierarchy: you can only manage roles below your highest role");
+        }
+
         foreach (var existing in State.Roles.Where(r => r.Position >= position).ToList())
         {
             ReplaceRole(existing with { Position = existing.Position + 1 });
@@ -462,8 +470,11 @@ public sealed class PanelGrain(
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManagePanel);
+
+        // Only bots the caller can see (its own, or ones it shares a room with): others answer exactly like unknown ids,
+        // and nobody can pull a stranger's bot into a panel without its owner's consent (that is what OAuth is for).
         var bot = await GrainFactory.GetGrain<IUserGrain>(botId).GetAsync();
-        if (bot is null || !bot.IsBot)
+        if (bot is null || !bot.IsBot || !await GrainFactory.GetGrain<IUserGrain>(callerId).CanSeeAsync(botId))
         {
             throw ApiException.NotFound("bot");
         }
@@ -517,7 +528,12 @@ public sealed class PanelGrain(
             throw ApiException.BadRequest("user_id: you cannot ban yourself");
         }
 
-        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("user");
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
+        if (user is null || !await GrainFactory.GetGrain<IUserGrain>(callerId).CanSeeAsync(userId))
+        {
+            throw ApiException.NotFound("user");
+        }
+
         if (_members.ContainsKey(userId))
         {
             RequireOutranks(callerId, userId);

@@ -78,8 +78,12 @@ public static class UsersApi
         return Results.Ok(users.Where(u => u is not null).OrderBy(u => u!.Name, StringComparer.OrdinalIgnoreCase).ToList());
     }
 
-    private static async Task<IResult> ClearImageAsync(HttpContext context, IGrainFactory grains, ImageKind kind) =>
-        Results.Ok(await grains.GetGrain<IUserGrain>(Caller.Get(context).UserId).SetImageAsync(kind, ""));
+    /// <summary>DELETE answers 204 (API.md section 1); the updated user reaches the caller's sockets as user_updated.</summary>
+    private static async Task<IResult> ClearImageAsync(HttpContext context, IGrainFactory grains, ImageKind kind)
+    {
+        await grains.GetGrain<IUserGrain>(Caller.Get(context).UserId).SetImageAsync(kind, "");
+        return Results.NoContent();
+    }
 
     private static string? ReadStatus(JsonBody body)
     {

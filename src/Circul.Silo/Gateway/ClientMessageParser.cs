@@ -3,7 +3,10 @@ using System.Text.Unicode;
 
 namespace Circul.Silo.Gateway;
 
-/// <summary>Classifies a client text message without allocating.</summary>
+/// <summary>Classifies a client text message without allocating. API.md: client frames other than ping/pong are
+/// ignored, and 4002 is for a frame the server cannot parse: so any well-formed JSON document is accepted (and
+/// ignored unless it is an object whose top-level <c>type</c> is <c>"ping"</c>); only text that is not UTF-8 or
+/// not one complete JSON document is <see cref="ClientMessageKind.Invalid"/>.</summary>
 internal static class ClientMessageParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
@@ -18,41 +21,37 @@ internal static class ClientMessageParser
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.Read())
             {
                 return ClientMessageKind.Invalid;
             }
 
-            var kind = ClientMessageKind.Invalid;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            var kind = ClientMessageKind.Other;
+            if (reader.TokenType == JsonTokenType.StartObject)
             {
-                var isType = reader.ValueTextEquals("type"u8);
-                if (!reader.Read())
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    return ClientMessageKind.Invalid;
-                }
-
-                if (isType)
-                {
-                    if (reader.TokenType != JsonTokenType.String)
+                    var isType = reader.ValueTextEquals("type"u8);
+                    if (!reader.Read())
                     {
                         return ClientMessageKind.Invalid;
                     }
 
-                    kind = reader.ValueTextEquals("ping"u8) ? ClientMessageKind.Ping : ClientMessageKind.Other;
-                }
-                else
-                {
+                    if (isType && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("ping"u8))
+                    {
+                        kind = ClientMessageKind.Ping;
+                    }
+
                     reader.Skip();
                 }
             }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            else
             {
-                return ClientMessageKind.Invalid;
+                reader.Skip();
             }
 
-            return kind;
+            // One complete document and nothing after it.
+            return reader.Read() ? ClientMessageKind.Invalid : kind;
         }
         catch (JsonException)
         {

@@ -23,7 +23,7 @@ public sealed class PanelLargePresenceTests(SmallPanelPresenceSiloFixture fixtur
         var botOwner = await NewHumanAsync();
         var panel = await CreatePanelAsync(panelOwner);
         var changer = await NewBotAsync(botOwner);
-        await AddBotAsync(panelOwner, panel, changer);
+        await JoinByInviteAsync(changer, await CreateInviteCodeAsync(panelOwner, panel)); // another owner's bot joins by invite
         await using var socket = await panelOwner.ConnectReadyAsync();
 
         (await changer.PatchAsync("/api/bot/me", new { status = "busy" })).Expect(HttpStatusCode.OK);

@@ -304,6 +304,36 @@ public sealed class PanelMembershipTests(SqliteSiloFixture fixture) : PanelTestB
     }
 
     [Fact]
+    public async Task AddBot_OfAStrangerTheManagerCannotSee_Answers404LikeAnUnknownBot_AndAddsNothing()
+    {
+        var (owner, panel, _) = await PanelWithBotsAsync(0);
+        var stranger = await NewStrangerAsync();
+
+        var response = await owner.PostAsync($"{panel.Path}/bots", new { bot_id = stranger.Bot.Id });
+        var unknown = await owner.PostAsync($"{panel.Path}/bots", new { bot_id = "bot-zzzzzzzzzzzzzzzzzzzz" });
+
+        // API.md section 7: users the caller cannot see answer 404 exactly as users that do not exist.
+        Assert.Equal(unknown.ExpectError(HttpStatusCode.NotFound), response.ExpectError(HttpStatusCode.NotFound));
+        Assert.Equal([owner.Id], await MemberIdsAsync(owner, panel));
+    }
+
+    [Fact]
+    public async Task Ban_OfAUserTheCallerCannotSee_Answers404LikeAnUnknownUser_AndBansNothing()
+    {
+        var (owner, panel, _) = await PanelWithBotsAsync(0);
+        var stranger = await NewStrangerAsync();
+
+        var response = await owner.PostAsync($"{panel.Path}/bans", new { user_id = stranger.Bot.Id, reason = "probe" });
+        var unknown = await owner.PostAsync($"{panel.Path}/bans", new { user_id = "bot-zzzzzzzzzzzzzzzzzzzz", reason = "probe" });
+
+        Assert.Equal(unknown.ExpectError(HttpStatusCode.NotFound), response.ExpectError(HttpStatusCode.NotFound));
+        // Not banned: once the stranger's owner adds its own bot to a panel of its own, nothing stops it; and here an
+        // invite still works for it.
+        var code = await CreateInviteCodeAsync(owner, panel);
+        (await stranger.Bot.PostAsync($"/api/invites/{code}/accept")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task AnInviteOfADeletedPanel_Answers404()
     {
         var owner = await NewHumanAsync();

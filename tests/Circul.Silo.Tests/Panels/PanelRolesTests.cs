@@ -184,7 +184,8 @@ public sealed class PanelRolesTests(SqliteSiloFixture fixture) : PanelTestBase(f
         var before = await GetPanelAsync(owner, panel);
 
         var moved = await mod.PatchAsync($"{panel.Path}/roles/{lower}", new { position = modPosition });
-        var created = await mod.PostAsync($"{panel.Path}/roles", new { name = "peer", position = modPosition });
+        // Creating at modPosition would insert the role just below the mod's (which moves up); above it is refused.
+        var created = await mod.PostAsync($"{panel.Path}/roles", new { name = "peer", position = modPosition + 1 });
 
         moved.ExpectError(HttpStatusCode.Forbidden);
         created.ExpectError(HttpStatusCode.Forbidden);
@@ -270,4 +271,34 @@ public sealed class PanelRolesTests(SqliteSiloFixture fixture) : PanelTestBase(f
 
     private static string[] MemberRoles(JsonElement panel, string userId) =>
         panel.Prop("member_roles").TryGetProperty(userId, out var roles) ? roles.Items().Select(r => r.GetString()!).ToArray() : [];
+
+    [Fact]
+    public async Task CreateRole_ByAManagerWhoseHighestRoleIsAtPosition1_PutsTheNewRoleBelowIt()
+    {
+        var (owner, panel, bots) = await PanelWithBotsAsync(1);
+        var manager = bots[0];
+        var managerRole = await GiveRoleAsync(owner, panel, manager, 1, "manage_roles");
+
+        var created = (await manager.PostAsync($"{panel.Path}/roles", new { name = "low", permissions = new[] { "send_messages" } }))
+            .Expect(HttpStatusCode.Created).Json;
+
+        // New roles go to position 1 and the roles at or above it move up: the manager's role is now above the new one.
+        var roles = (await GetPanelAsync(owner, panel)).GetProperty("roles").Items().ToDictionary(r => r.Str("id"), r => r.GetProperty("position").GetInt32());
+        Assert.Equal(1, roles[created.Str("id")]);
+        Assert.Equal(2, roles[managerRole]);
+    }
+
+    [Fact]
+    public async Task CreateRole_AboveTheCallersHighestRole_Returns403_AndCreatesNothing()
+    {
+        var (owner, panel, bots) = await PanelWithBotsAsync(1);
+        var manager = bots[0];
+        await GiveRoleAsync(owner, panel, manager, 1, "manage_roles");
+        var before = (await GetPanelAsync(owner, panel)).GetProperty("roles").GetArrayLength();
+
+        var response = await manager.PostAsync($"{panel.Path}/roles", new { name = "high", position = 2 });
+
+        response.ExpectError(HttpStatusCode.Forbidden);
+        Assert.Equal(before, (await GetPanelAsync(owner, panel)).GetProperty("roles").GetArrayLength());
+    }
 }
