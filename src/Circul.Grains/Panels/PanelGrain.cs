@@ -64,13 +64,13 @@ public sealed class PanelGrain(
         _members = _members.SetItem(creatorId, RoleSet.Empty);
         RebuildSnapshot();
         await GrainFactory.GetGrain<IUserGrain>(creatorId).JoinedPanelAsync(GrainKey);
-        return ToDto();
+        return ToDto(creatorId);
     }
 
     public Task<PanelDto> GetAsync(string callerId)
     {
         RequireMember(callerId);
-        return Task.FromResult(ToDto());
+        return Task.FromResult(ToDto(callerId));
     }
 
     public Task<PanelSnapshot> GetSnapshotAsync()
@@ -91,10 +91,12 @@ public sealed class PanelGrain(
         }
 
         State.Name = name ?? State.Name;
+        var before = _snapshot!;
         await WriteStateAsync();
         RebuildSnapshot();
         PublishPanelUpdated();
-        return ToDto();
+        PublishViewChanges(before, _snapshot!);
+        return ToDto(callerId);
     }
 
     public async Task DeleteAsync(string callerId)
@@ -355,9 +357,11 @@ public sealed class PanelGrain(
             Permissions = change.Permissions ?? role.Permissions,
         };
         ReplaceRole(updated);
+        var before = _snapshot!;
         await WriteStateAsync();
         RebuildSnapshot();
         PublishPanelUpdated();
+        PublishViewChanges(before, _snapshot!);
         return ToRoleDto(updated);
     }
 
@@ -384,9 +388,11 @@ public sealed class PanelGrain(
             }
         }
 
+        var before = _snapshot!;
         _members = members;
         RebuildSnapshot();
         PublishPanelUpdated();
+        PublishViewChanges(before, _snapshot!);
     }
 
     public async Task<IReadOnlyList<PanelMemberDto>> ListMembersAsync(string callerId)
@@ -463,7 +469,7 @@ public sealed class PanelGrain(
         }
 
         await AddMemberAsync(userId);
-        return ToDto();
+        return ToDto(userId);
     }
 
     public async Task<PanelMemberDto> AddBotAsync(string callerId, string botId)
@@ -596,10 +602,12 @@ public sealed class PanelGrain(
     {
         roles = Intern(roles);
         await store.SetMemberRolesAsync(GrainKey, userId, roles.RoleIds);
+        var before = _snapshot!;
         _members = _members.SetItem(userId, roles);
         _snapshot = _snapshot!.WithMembers(_members);
         cache.Set(_snapshot);
         PublishPanelUpdated();
+        PublishViewChanges(before, _snapshot, onlyMember: userId);
     }
 
     private async Task<ChannelDto> SaveOverridesAsync(ChannelState channel, IReadOnlyList<ChannelOverride> overrides)
@@ -611,8 +619,11 @@ public sealed class PanelGrain(
         RebuildSnapshot();
         var after = _snapshot!;
 
-        // Members who lose sight of the channel get the update too (it is the last thing they see of it).
-        Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated), after.MemberSet, u => after.CanView(u, channel.Id) || before.CanView(u, channel.Id));
+        // Members who keep sight of the channel get the update; those who lose it a delete, those who gain it a create.
+        var wasViewer = before.ViewFilter(channel.Id);
+        var isViewer = after.ViewFilter(channel.Id);
+        Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated), after.MemberSet, u => wasViewer(u) && isViewer(u));
+        PublishViewChanges(before, after, onlyChannel: channel.Id);
         return ToChannelDto(updated);
     }
 
@@ -801,9 +812,85 @@ public sealed class PanelGrain(
         Publish(type, payload, snapshot.MemberSet, snapshot.ViewFilter(channelId));
     }
 
-    private void PublishPanelUpdated() => Publish(EventTypes.PanelUpdated, ToDto(), _snapshot!.MemberSet);
+    /// <summary>panel_updated carries each member's own view of the panel (categories list only the channels it can
+    /// view, so hidden channels' ids do not leak): one serialization per distinct set of viewable channels, found per
+    /// distinct role set, not per member.</summary>
+    private void PublishPanelUpdated()
+    {
+        var snapshot = _snapshot!;
+        var channelIds = State.Channels.Select(c => c.Id).ToArray();
+        var everything = string.Join(',', channelIds);
+        var groups = new Dictionary<string, HashSet<RoleSet>>(StringComparer.Ordinal) { [everything] = new(ReferenceEqualityComparer.Instance) };
+        foreach (var roles in snapshot.Members.Values.Distinct<RoleSet>(ReferenceEqualityComparer.Instance))
+        {
+            var key = string.Join(',', channelIds.Where(ch => CanView(snapshot.Permissions, roles, ch)));
+            if (!groups.TryGetValue(key, out var sets))
+            {
+                groups[key] = sets = new HashSet<RoleSet>(ReferenceEqualityComparer.Instance);
+            }
 
-    private PanelDto ToDto()
+            sets.Add(roles);
+        }
+
+        if (groups.Count == 1)
+        {
+            Publish(EventTypes.PanelUpdated, ToDto(_ => true), snapshot.MemberSet);
+            return;
+        }
+
+        var creator = State.CreatorId;
+        foreach (var (key, sets) in groups)
+        {
+            var visible = new HashSet<string>(key.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            var isEverything = key == everything;
+            Publish(EventTypes.PanelUpdated, ToDto(visible.Contains), snapshot.MemberSet,
+                u => u == creator ? isEverything : snapshot.Members.TryGetValue(u, out var roles) && sets.Contains(roles));
+        }
+    }
+
+    /// <summary>After a permission change: members who lost sight of a channel get panel_channel_deleted, members who
+    /// gained it panel_channel_created. Only channels whose visibility changed for some role set (or for
+    /// <paramref name="onlyMember"/>) are announced.</summary>
+    private void PublishViewChanges(PanelSnapshot before, PanelSnapshot after, string? onlyMember = null, string? onlyChannel = null)
+    {
+        var roleSets = onlyMember is null
+            ? before.Members.Values.Concat(after.Members.Values).Distinct<RoleSet>(ReferenceEqualityComparer.Instance).ToList()
+            : null;
+        foreach (var channel in State.Channels)
+        {
+            var ch = channel.Id;
+            if (onlyChannel is not null && ch != onlyChannel)
+            {
+                continue;
+            }
+
+            var changed = onlyMember is not null
+                ? before.CanView(onlyMember, ch) != after.CanView(onlyMember, ch)
+                : roleSets!.Any(rs => CanView(before.Permissions, rs, ch) != CanView(after.Permissions, rs, ch));
+            if (!changed)
+            {
+                continue;
+            }
+
+            var wasViewer = before.ViewFilter(ch);
+            var isViewer = after.ViewFilter(ch);
+            Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, ch), after.MemberSet, u => wasViewer(u) && !isViewer(u));
+            Publish(EventTypes.PanelChannelCreated, ToChannelDto(channel), after.MemberSet, u => !wasViewer(u) && isViewer(u));
+        }
+    }
+
+    /// <summary>Whether members with these roles (not the creator, who sees everything) can view a channel.</summary>
+    private static bool CanView(PanelPermissions permissions, RoleSet roles, string channelId) =>
+        (permissions.InChannel(string.Empty, roles, channelId) & Permission.ViewChannel) != 0;
+
+    /// <summary>The panel as <paramref name="viewerId"/> sees it: categories list only channels it can view.</summary>
+    private PanelDto ToDto(string viewerId)
+    {
+        var snapshot = _snapshot!;
+        return ToDto(ch => snapshot.CanView(viewerId, ch));
+    }
+
+    private PanelDto ToDto(Func<string, bool> channelVisible)
     {
         var members = _members;
         var memberRoles = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -818,7 +905,8 @@ public sealed class PanelGrain(
         return new PanelDto(
             GrainKey, State.Name, State.CreatorId, [.. members.Keys], members.Count,
             [.. State.Roles.OrderByDescending(r => r.Position).Select(ToRoleDto)],
-            [.. State.Categories.Select(ToCategoryDto)], memberRoles, Permissions.ToNames(State.Everyone));
+            [.. State.Categories.Select(c => ToCategoryDto(c with { ChannelIds = [.. c.ChannelIds.Where(channelVisible)] }))],
+            memberRoles, Permissions.ToNames(State.Everyone));
     }
 
     private ChannelDto ToChannelDto(ChannelState c) =>

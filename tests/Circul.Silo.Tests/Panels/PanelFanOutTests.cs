@@ -138,20 +138,71 @@ public sealed class PanelFanOutTests(SqliteSiloFixture fixture) : PanelTestBase(
     }
 
     [Fact]
-    public async Task AMemberLosingSightOfAChannel_GetsItsLastPanelChannelUpdated_ThenNothingMore()
+    public async Task AMemberLosingSightOfAChannel_GetsPanelChannelDeleted_ThenNothingMore_AndRegainingItGetsPanelChannelCreated()
     {
         var (owner, panel, bots) = await PanelWithBotsAsync(1);
         var bot = bots[0];
-        var channel = (await CreateChannelAsync(owner, panel, "fading")).Str("id");
+        var textCategory = (await GetPanelAsync(owner, panel)).Items("categories")[0].Str("id");
+        var channel = (await CreateChannelAsync(owner, panel, "fading", textCategory)).Str("id");
         await using var socket = await bot.ConnectReadyAsync();
+        await using var ownerSocket = await owner.ConnectReadyAsync();
 
         (await PutOverrideAsync(owner, panel, channel, "everyone", NoPermissions, ["view_channel"])).Expect(HttpStatusCode.OK);
-        await socket.NextEventAsync("panel_channel_updated", e => e.Payload.Str("id") == channel, what: "panel_channel_updated telling it the channel is gone from view");
+        // API.md section 8: panel_channel_updated goes to members who can view the channel; for the member who just lost
+        // it, the channel is gone: panel_channel_deleted. The owner, who still sees it, gets the update.
+        await socket.NextEventAsync("panel_channel_deleted", e => e.Payload.Str("channel_id") == channel, what: "panel_channel_deleted: the channel is gone from view");
+        await ownerSocket.NextEventAsync("panel_channel_updated", e => e.Payload.Str("id") == channel, what: "panel_channel_updated to the owner, who still views it");
+        Assert.DoesNotContain(socket.ReceivedOf("panel_channel_updated"), e => e.Payload.Str("id") == channel);
+        Assert.DoesNotContain(channel, (await GetPanelAsync(bot, panel)).Items("categories").SelectMany(c => c.Strings("channel_ids")));
         (await owner.PatchAsync(panel.ChannelPath(channel), new { topic = "after it left" })).Expect(HttpStatusCode.OK);
 
         await AssertNothingBeforeMarkerAsync(socket, owner, panel, panel.GeneralId,
             e => e.Type == "panel_channel_updated" && e.Payload.Str("id") == channel && e.Payload.Str("topic") == "after it left",
             "panel_channel_updated of a channel it can no longer view");
+
+        (await owner.DeleteAsync($"{panel.ChannelPath(channel)}/overrides/everyone")).Expect(HttpStatusCode.NoContent);
+        await socket.NextEventAsync("panel_channel_created", e => e.Payload.Str("id") == channel, what: "panel_channel_created: the channel is back in view");
+        Assert.Contains(channel, (await GetPanelAsync(bot, panel)).Items("categories").SelectMany(c => c.Strings("channel_ids")));
+    }
+
+    [Fact]
+    public async Task GivingAMemberARoleThatUnlocksAChannel_SendsItPanelChannelCreated_AndTakingItAwaySendsPanelChannelDeleted()
+    {
+        var (owner, panel, bots) = await PanelWithBotsAsync(1);
+        var bot = bots[0];
+        var vip = (await CreateRoleAsync(owner, panel, "vip", 1)).Str("id");
+        var lounge = (await CreateChannelAsync(owner, panel, "lounge")).Str("id");
+        (await PutOverrideAsync(owner, panel, lounge, "everyone", NoPermissions, ["view_channel"])).Expect(HttpStatusCode.OK);
+        (await PutOverrideAsync(owner, panel, lounge, vip, ["view_channel"], NoPermissions)).Expect(HttpStatusCode.OK);
+        await using var socket = await bot.ConnectReadyAsync();
+
+        await AssignRoleAsync(owner, panel, bot.Id, vip);
+        await socket.NextEventAsync("panel_channel_created", e => e.Payload.Str("id") == lounge, what: "panel_channel_created when the role unlocks the channel");
+
+        (await owner.DeleteAsync($"{panel.Path}/members/{bot.Id}/roles/{vip}")).Expect(HttpStatusCode.NoContent);
+        await socket.NextEventAsync("panel_channel_deleted", e => e.Payload.Str("channel_id") == lounge, what: "panel_channel_deleted when the role is taken away");
+    }
+
+    [Fact]
+    public async Task ThePanelObject_ListsOnlyTheChannelsTheCallerCanView_InGetAndInPanelUpdated()
+    {
+        var (owner, panel, bots) = await PanelWithBotsAsync(1);
+        var bot = bots[0];
+        var textCategory = (await GetPanelAsync(owner, panel)).Items("categories")[0].Str("id");
+        var hidden = (await CreateChannelAsync(owner, panel, "secret", textCategory)).Str("id");
+        (await PutOverrideAsync(owner, panel, hidden, "everyone", NoPermissions, ["view_channel"])).Expect(HttpStatusCode.OK);
+        await using var botSocket = await bot.ConnectReadyAsync();
+        await using var ownerSocket = await owner.ConnectReadyAsync();
+
+        // API.md section 1: never reveal the existence of what the caller cannot view.
+        Assert.DoesNotContain(hidden, (await GetPanelAsync(bot, panel)).Items("categories").SelectMany(c => c.Strings("channel_ids")));
+        Assert.Contains(hidden, (await GetPanelAsync(owner, panel)).Items("categories").SelectMany(c => c.Strings("channel_ids")));
+
+        (await owner.PatchAsync(panel.Path, new { name = "renamed" })).Expect(HttpStatusCode.OK);
+        var botView = await botSocket.NextEventAsync("panel_updated", e => e.Payload.Str("name") == "renamed", what: "panel_updated after the rename");
+        var ownerView = await ownerSocket.NextEventAsync("panel_updated", e => e.Payload.Str("name") == "renamed", what: "panel_updated after the rename");
+        Assert.DoesNotContain(hidden, botView.Payload.Items("categories").SelectMany(c => c.Strings("channel_ids")));
+        Assert.Contains(hidden, ownerView.Payload.Items("categories").SelectMany(c => c.Strings("channel_ids")));
     }
 
     [Fact]
