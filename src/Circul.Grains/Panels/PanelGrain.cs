@@ -27,6 +27,10 @@ public sealed class PanelGrain(
 
     private readonly Dictionary<string, RoleSet> _roleSets = new(StringComparer.Ordinal) { [""] = RoleSet.Empty };
     private ImmutableDictionary<string, RoleSet> _members = ImmutableDictionary.Create<string, RoleSet>(StringComparer.Ordinal);
+
+    // How many members hold each distinct role set, kept up to date on every membership or role change, so that
+    // per-role-set work (grouping panel_updated by view, finding view changes) never walks the member list.
+    private readonly Dictionary<RoleSet, int> _roleSetUse = new(ReferenceEqualityComparer.Instance);
     private PanelSnapshot? _snapshot;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -61,7 +65,7 @@ public sealed class PanelGrain(
         };
         await WriteStateAsync();
         await store.AddMemberAsync(GrainKey, creatorId, time.GetUtcNow());
-        _members = _members.SetItem(creatorId, RoleSet.Empty);
+        PutMember(creatorId, RoleSet.Empty);
         RebuildSnapshot();
         await GrainFactory.GetGrain<IUserGrain>(creatorId).JoinedPanelAsync(GrainKey);
         return ToDto(creatorId);
@@ -118,6 +122,7 @@ public sealed class PanelGrain(
         }
 
         _members = _members.Clear();
+        _roleSetUse.Clear();
         cache.Remove(GrainKey);
         _snapshot = null;
         DeactivateOnIdle();
@@ -379,20 +384,19 @@ public sealed class PanelGrain(
 
         await WriteStateAsync();
         await store.RemoveRoleFromMembersAsync(GrainKey, roleId);
-        var members = _members;
+        var before = _snapshot!;
+        var roleSetsBefore = _roleSetUse.Keys.ToList();
         foreach (var (userId, roles) in _members)
         {
             if (roles.RoleIds.Contains(roleId))
             {
-                members = members.SetItem(userId, Intern(roles.Without(roleId)));
+                PutMember(userId, Intern(roles.Without(roleId)));
             }
         }
 
-        var before = _snapshot!;
-        _members = members;
         RebuildSnapshot();
         PublishPanelUpdated();
-        PublishViewChanges(before, _snapshot!);
+        PublishViewChanges(before, _snapshot!, roleSetsBefore.Concat(_roleSetUse.Keys));
     }
 
     public async Task<IReadOnlyList<PanelMemberDto>> ListMembersAsync(string callerId)
@@ -561,7 +565,7 @@ public sealed class PanelGrain(
     private async Task AddMemberAsync(string userId)
     {
         await store.AddMemberAsync(GrainKey, userId, time.GetUtcNow());
-        _members = _members.SetItem(userId, RoleSet.Empty);
+        PutMember(userId, RoleSet.Empty);
         _snapshot = _snapshot!.WithMembers(_members);
         cache.Set(_snapshot);
         await GrainFactory.GetGrain<IUserGrain>(userId).JoinedPanelAsync(GrainKey);
@@ -573,7 +577,7 @@ public sealed class PanelGrain(
     private async Task RemoveAsync(string userId, string systemText, bool notifyLeaver = true)
     {
         await store.RemoveMemberAsync(GrainKey, userId);
-        _members = _members.Remove(userId);
+        PutMember(userId, null);
         _snapshot = _snapshot!.WithMembers(_members);
         cache.Set(_snapshot);
         await GrainFactory.GetGrain<IUserGrain>(userId).LeftPanelAsync(GrainKey);
@@ -603,7 +607,7 @@ public sealed class PanelGrain(
         roles = Intern(roles);
         await store.SetMemberRolesAsync(GrainKey, userId, roles.RoleIds);
         var before = _snapshot!;
-        _members = _members.SetItem(userId, roles);
+        PutMember(userId, roles);
         _snapshot = _snapshot!.WithMembers(_members);
         cache.Set(_snapshot);
         PublishPanelUpdated();
@@ -643,6 +647,11 @@ public sealed class PanelGrain(
         }
 
         _members = builder.ToImmutable();
+        _roleSetUse.Clear();
+        foreach (var roles in _members.Values)
+        {
+            _roleSetUse[roles] = _roleSetUse.GetValueOrDefault(roles) + 1;
+        }
         RebuildSnapshot();
     }
 
@@ -652,6 +661,24 @@ public sealed class PanelGrain(
         {
             throw ApiException.Forbidden("banned from this panel");
         }
+    }
+
+    /// <summary>Sets (or with null removes) one member, keeping the role-set use counts in step.</summary>
+    private void PutMember(string userId, RoleSet? roles)
+    {
+        if (_members.TryGetValue(userId, out var old) && --_roleSetUse[old] == 0)
+        {
+            _roleSetUse.Remove(old);
+        }
+
+        if (roles is null)
+        {
+            _members = _members.Remove(userId);
+            return;
+        }
+
+        _members = _members.SetItem(userId, roles);
+        _roleSetUse[roles] = _roleSetUse.GetValueOrDefault(roles) + 1;
     }
 
     private RoleSet Intern(RoleSet roles)
@@ -821,7 +848,7 @@ public sealed class PanelGrain(
         var channelIds = State.Channels.Select(c => c.Id).ToArray();
         var everything = string.Join(',', channelIds);
         var groups = new Dictionary<string, HashSet<RoleSet>>(StringComparer.Ordinal) { [everything] = new(ReferenceEqualityComparer.Instance) };
-        foreach (var roles in snapshot.Members.Values.Distinct<RoleSet>(ReferenceEqualityComparer.Instance))
+        foreach (var roles in _roleSetUse.Keys)
         {
             var key = string.Join(',', channelIds.Where(ch => CanView(snapshot.Permissions, roles, ch)));
             if (!groups.TryGetValue(key, out var sets))
@@ -851,11 +878,10 @@ public sealed class PanelGrain(
     /// <summary>After a permission change: members who lost sight of a channel get panel_channel_deleted, members who
     /// gained it panel_channel_created. Only channels whose visibility changed for some role set (or for
     /// <paramref name="onlyMember"/>) are announced.</summary>
-    private void PublishViewChanges(PanelSnapshot before, PanelSnapshot after, string? onlyMember = null, string? onlyChannel = null)
+    private void PublishViewChanges(
+        PanelSnapshot before, PanelSnapshot after, IEnumerable<RoleSet>? roleSetsToCheck = null, string? onlyMember = null, string? onlyChannel = null)
     {
-        var roleSets = onlyMember is null
-            ? before.Members.Values.Concat(after.Members.Values).Distinct<RoleSet>(ReferenceEqualityComparer.Instance).ToList()
-            : null;
+        var roleSets = onlyMember is null ? (roleSetsToCheck ?? _roleSetUse.Keys).ToList() : null;
         foreach (var channel in State.Channels)
         {
             var ch = channel.Id;
