@@ -14,6 +14,7 @@ namespace Circul.Actors;
 /// </remarks>
 public abstract class Grain
 {
+    private bool _keepAlive;
     private IGrainFactory? _grainFactory;
     private TimeProvider? _timeProvider;
 
@@ -38,6 +39,17 @@ public abstract class Grain
 
     /// <summary>Deactivates this activation right after the current turn; later calls go to a fresh activation.</summary>
     protected void DeactivateOnIdle() => IsDeactivationRequested = true;
+
+    /// <summary>While true, idle collection leaves this activation alone however long it goes without a call (as
+    /// Orleans' <c>DelayDeactivation</c>): for grains whose in-memory state must outlive quiet periods, such as a
+    /// user's count of open connections. Explicit deactivation still happens.</summary>
+    protected bool KeepAlive
+    {
+        get => Volatile.Read(ref _keepAlive);
+        set => Volatile.Write(ref _keepAlive, value);
+    }
+
+    internal bool IsKeptAlive => Volatile.Read(ref _keepAlive);
 
     /// <summary>
     /// Called when a turn threw <see cref="InconsistentStateException"/>, after the state of a

@@ -34,6 +34,25 @@ public sealed class DeactivationTests
     }
 
     [Fact]
+    public async Task KeptAliveActivation_IsNotCollectedHoweverLongItIsIdle_UntilItLetsGo()
+    {
+        await using var host = ActorTestHost.Create();
+        var counter = host.Grain<ICounterGrain>("kept");
+        await counter.SetKeepAliveAsync(true);
+
+        host.Time.Advance(IdleTimeout * 10);
+        await host.Runtime.CollectIdleAsync().WithTimeout("a collection pass that must skip the kept-alive grain");
+        Assert.Equal(1, host.Runtime.ActivationCount);
+        Assert.Equal(0, host.Probe.Count("deactivate:kept"));
+
+        await counter.SetKeepAliveAsync(false);
+        host.Time.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
+        await host.Runtime.CollectIdleAsync().WithTimeout("the grain that let go to be collected");
+        Assert.Equal(0, host.Runtime.ActivationCount);
+        Assert.Equal(1, host.Probe.Count("deactivate:kept"));
+    }
+
+    [Fact]
     public async Task RecentlyCalledActivation_IsNotCollected()
     {
         await using var host = ActorTestHost.Create();

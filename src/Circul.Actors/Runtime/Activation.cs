@@ -71,7 +71,7 @@ internal sealed class Activation : IThreadPoolWorkItem
         DeactivationTurn turn;
         lock (_lock)
         {
-            if (_removed || _inTurn || _queue.Count > 0
+            if (_removed || _inTurn || _queue.Count > 0 || (_grain?.IsKeptAlive ?? false)
                 || _runtime.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastActivity)) < idleTimeout)
             {
                 return null;
@@ -159,7 +159,7 @@ internal sealed class Activation : IThreadPoolWorkItem
                 else
                 {
                     var deactivation = (DeactivationTurn)turn;
-                    if (!deactivation.OnlyIfIdle || !HasQueuedTurns())
+                    if (!deactivation.OnlyIfIdle || (!HasQueuedTurns() && !(_grain?.IsKeptAlive ?? false)))
                     {
                         await DeactivateGrainAsync(deactivation.CancellationToken).ConfigureAwait(false);
                     }

@@ -108,6 +108,9 @@ public sealed class UserGrain(
         var user = Require();
         var before = EffectiveStatus(user);
         _connections++;
+
+        // The connection count lives only here and the gateway does not call while a socket is quiet: stay active.
+        KeepAlive = true;
         await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
     }
 
@@ -121,11 +124,13 @@ public sealed class UserGrain(
         if (_user is null)
         {
             _connections--;
+            KeepAlive = _connections > 0;
             return;
         }
 
         var before = EffectiveStatus(_user);
         _connections--;
+        KeepAlive = _connections > 0;
         if (_connections == 0 && _user.RestPresence)
         {
             await SaveAsync(_user with { RestPresence = false });

@@ -47,6 +47,12 @@ public sealed class CounterGrain(GrainProbe probe, IGrainStorage storage) : Grai
 
     public Task ClearAsync() => ClearStateAsync();
 
+    public Task SetKeepAliveAsync(bool keepAlive)
+    {
+        KeepAlive = keepAlive;
+        return Task.CompletedTask;
+    }
+
     public Task DeactivateAfterThisCallAsync()
     {
         DeactivateOnIdle();

@@ -17,4 +17,7 @@ public interface ICounterGrain : IGrainWithStringKey
 
     /// <summary>Asks for deactivation after this call.</summary>
     Task DeactivateAfterThisCallAsync();
+
+    /// <summary>Sets <see cref="Grain.KeepAlive"/>.</summary>
+    Task SetKeepAliveAsync(bool keepAlive);
 }

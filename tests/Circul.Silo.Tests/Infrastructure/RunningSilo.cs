@@ -25,6 +25,9 @@ public sealed class RunningSilo : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>The silo's services, for tests that must trigger server-side housekeeping (idle collection) now.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Shared client without default headers: every request sets its own auth.</summary>
     public HttpClient Http { get; }
 
