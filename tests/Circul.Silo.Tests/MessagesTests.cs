@@ -405,4 +405,33 @@ public sealed class MessagesTests(SqliteSiloFixture fixture) : SiloTestBase(fixt
 
         Assert.Equal(user.Str("avatar_url"), message.Prop("sender").Str("avatar_url"));
     }
+
+    [Fact]
+    public async Task ByIdRoutes_OnAMessageInARoomTheCallerIsNotIn_AnswerExactlyLikeANonexistentMessage()
+    {
+        var world = await NewBotsInDmAsync();
+        var stranger = await NewStrangerAsync();
+        var message = await SendAsync(world.A, world.DmId, "private");
+        var real = message.Str("id");
+        const string missing = "msg-0000000000000001";
+
+        // API.md section 1: never reveal existence through the answer; both ids must look the same to the stranger.
+        foreach (var (method, path, body) in new (string, string, object?)[]
+        {
+            ("PATCH", "/api/messages/{0}", new { text = "x" }),
+            ("DELETE", "/api/messages/{0}", null),
+            ("POST", "/api/messages/{0}/reactions", new { emoji = "👍" }),
+            ("DELETE", "/api/messages/{0}/reactions/%F0%9F%91%8D", null),
+        })
+        {
+            var onReal = await stranger.Bot.SendAsync(new HttpMethod(method), string.Format(path, real), body);
+            var onMissing = await stranger.Bot.SendAsync(new HttpMethod(method), string.Format(path, missing), body);
+            Assert.Equal(onMissing.ExpectError(HttpStatusCode.NotFound), onReal.ExpectError(HttpStatusCode.NotFound));
+        }
+
+        var listed = (await world.A.GetAsync($"/api/conversations/{world.DmId}/messages")).Expect(HttpStatusCode.OK).Json.Items();
+        var kept = Assert.Single(listed, m => m.Str("id") == real);
+        Assert.Equal("private", kept.Str("text"));
+        Assert.Empty(kept.Items("reactions"));
+    }
 }

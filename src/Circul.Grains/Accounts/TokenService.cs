@@ -45,6 +45,18 @@ public sealed class TokenService(ITokenStore tokens, IGatewayControl gateway, Ti
         return user;
     }
 
+    /// <summary>Whether a token (by hash) is still valid. Revocation drops the cache entry before it closes sockets,
+    /// so a socket registered before this check is either seen by the close or fails this check: never missed.</summary>
+    public async Task<bool> IsActiveAsync(string tokenHash, CancellationToken cancellationToken = default)
+    {
+        if (_cache.TryGetValue(tokenHash, out var cached) && cached.Expires > time.GetUtcNow())
+        {
+            return true;
+        }
+
+        return await tokens.FindTokenAsync(tokenHash, cancellationToken) is not null;
+    }
+
     /// <summary>Issues a token of a kind for a user; returns the raw token (shown once).</summary>
     public async Task<string> IssueAsync(string userId, string kind, string prefix)
     {

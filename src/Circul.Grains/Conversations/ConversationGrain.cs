@@ -88,7 +88,7 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
 
     public async Task<MessageDto> EditMessageAsync(string callerId, string messageId, string text)
     {
-        RequireMember(callerId);
+        RequireMember(callerId, "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         if (stored.Message.SenderId != callerId)
         {
@@ -100,7 +100,7 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
 
     public async Task DeleteMessageAsync(string callerId, string messageId)
     {
-        RequireMember(callerId);
+        RequireMember(callerId, "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         if (stored.Message.SenderId != callerId)
         {
@@ -112,14 +112,14 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
 
     public async Task AddReactionAsync(string callerId, string messageId, string emoji)
     {
-        RequireMember(callerId);
+        RequireMember(callerId, "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         await _messaging.AddReactionAsync(stored, callerId, emoji, _audience);
     }
 
     public async Task RemoveReactionAsync(string callerId, string messageId, string emoji)
     {
-        RequireMember(callerId);
+        RequireMember(callerId, "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         await _messaging.RemoveReactionAsync(stored, callerId, emoji, _audience);
     }
@@ -189,11 +189,13 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         }
     }
 
-    private void RequireMember(string callerId)
+    /// <summary>404 for non-members; by-id message routes name the message, so that the answer for a message in a
+    /// room the caller cannot see is the same as for a message that does not exist.</summary>
+    private void RequireMember(string callerId, string notFound = "conversation")
     {
         if (_conversation is null || !_members.Contains(callerId))
         {
-            throw ApiException.NotFound("conversation");
+            throw ApiException.NotFound(notFound);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class ChannelGrain(
 
     public async Task<MessageDto> EditMessageAsync(string panelId, string callerId, string messageId, string text)
     {
-        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None);
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None, notFound: "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         if (stored.Message.SenderId != callerId)
         {
@@ -44,7 +44,7 @@ public sealed class ChannelGrain(
 
     public async Task DeleteMessageAsync(string panelId, string callerId, string messageId)
     {
-        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None);
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None, notFound: "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         if (stored.Message.SenderId != callerId && (snapshot.InChannel(callerId, GrainKey) & Permission.ManageMessages) == 0)
         {
@@ -56,14 +56,14 @@ public sealed class ChannelGrain(
 
     public async Task AddReactionAsync(string panelId, string callerId, string messageId, string emoji)
     {
-        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.AddReactions);
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.AddReactions, notFound: "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         await _messaging.AddReactionAsync(stored, callerId, emoji, Audience(snapshot));
     }
 
     public async Task RemoveReactionAsync(string panelId, string callerId, string messageId, string emoji)
     {
-        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None);
+        var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None, notFound: "message");
         var stored = await _messaging!.RequireMessageAsync(messageId);
         await _messaging.RemoveReactionAsync(stored, callerId, emoji, Audience(snapshot));
     }
@@ -88,11 +88,11 @@ public sealed class ChannelGrain(
 
     /// <summary>The snapshot after checking: the channel is in the panel and visible to the caller (else 404), and the
     /// caller has <paramref name="permission"/> in it (else 403 naming it).</summary>
-    private async Task<PanelSnapshot> RequirePermissionAsync(string panelId, string callerId, Permission permission)
+    private async Task<PanelSnapshot> RequirePermissionAsync(string panelId, string callerId, Permission permission, string notFound = "channel")
     {
         if (_panelId is not null && _panelId != panelId)
         {
-            throw ApiException.NotFound("channel");
+            throw ApiException.NotFound(notFound);
         }
 
         if (!snapshots.TryGet(panelId, out var snapshot))
@@ -102,13 +102,13 @@ public sealed class ChannelGrain(
 
         if (!snapshot.Permissions.Channels.ContainsKey(GrainKey) || !snapshot.IsMember(callerId))
         {
-            throw ApiException.NotFound("channel");
+            throw ApiException.NotFound(notFound);
         }
 
         var granted = snapshot.InChannel(callerId, GrainKey);
         if ((granted & Permission.ViewChannel) == 0)
         {
-            throw ApiException.NotFound("channel");
+            throw ApiException.NotFound(notFound);
         }
 
         if ((granted & permission) != permission)

@@ -57,6 +57,13 @@ internal sealed class GatewayEndpoint(
         using var connection = new GatewayConnection(context, stream, user.UserId, user.TokenHash, _options, time, metrics, logger);
         registry.Track(connection);
         connection.Start();
+
+        // A logout or token reset that ran between the token check above and Track found nothing to close: look again.
+        if (!await context.RequestServices.GetRequiredService<TokenService>().IsActiveAsync(user.TokenHash))
+        {
+            connection.RequestClose(GatewayCloseCodes.TokenRevoked, "token revoked");
+        }
+
         logger.ConnectionOpened(user.UserId);
         var connected = false;
         try
