@@ -60,6 +60,9 @@ public sealed class RateLimitTests(RateLimitedSiloFixture fixture) : SiloTestBas
         Assert.InRange(double.Parse(header, CultureInfo.InvariantCulture), 0, 2);
         AssertRateLimitHeaders(rejected);
         Assert.Equal("0", rejected.Header("X-RateLimit-Remaining"));
+        // One bucket, one id: clients key their waits on X-RateLimit-Bucket, so the 429 must name the bucket the 201s did.
+        var accepted = responses.First(r => r.Status == HttpStatusCode.Created);
+        Assert.Equal(accepted.Header("X-RateLimit-Bucket"), rejected.Header("X-RateLimit-Bucket"));
         Assert.Equal(created, (await ListAsync(world.B, world.DmId)).Length);
     }
 
@@ -93,6 +96,8 @@ public sealed class RateLimitTests(RateLimitedSiloFixture fixture) : SiloTestBas
         Assert.Equal("rate limited", global.Json.Str("error"));
         Assert.NotNull(global.Header("Retry-After"));
         global.Json.Double("retry_after");
+        var ok = responses.First(r => r.Status == HttpStatusCode.OK);
+        Assert.Equal(ok.Header("X-RateLimit-Bucket"), global.Header("X-RateLimit-Bucket"));
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Circul.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -26,28 +24,27 @@ public sealed class RateLimiter(IOptions<RateLimitOptions> options, TimeProvider
 
         var now = time.GetUtcNow();
         Sweep(now);
-        var global = _windows.GetOrAdd("g:" + identity, static (_, s) => new RateWindow(s.Limit, s.Now), (Limit: options.Value.RequestsPerSecond, Now: now));
+        var global = _windows.GetOrAdd("g:" + identity, static (key, s) => new RateWindow(key, s.Limit, s.Now), (Limit: options.Value.RequestsPerSecond, Now: now));
         var globalResult = global.TryAcquire(now);
         if (!globalResult.Acquired)
         {
-            return Reject(context, "global", global.Limit, globalResult.ResetAt, now, isGlobal: true);
+            return Reject(context, global, globalResult.ResetAt, now, isGlobal: true);
         }
 
         if (roomBucket is null)
         {
-            SetHeaders(context, "global:" + identity, global.Limit, globalResult.Remaining, globalResult.ResetAt, now);
+            SetHeaders(context, global, globalResult.Remaining, globalResult.ResetAt, now);
             return null;
         }
 
-        var key = "r:" + identity + ":" + roomBucket;
-        var room = _windows.GetOrAdd(key, static (_, s) => new RateWindow(s.Limit, s.Now), (Limit: options.Value.MessagesPerSecond, Now: now));
+        var room = _windows.GetOrAdd("r:" + identity + ":" + roomBucket, static (key, s) => new RateWindow(key, s.Limit, s.Now), (Limit: options.Value.MessagesPerSecond, Now: now));
         var roomResult = room.TryAcquire(now);
         if (!roomResult.Acquired)
         {
-            return Reject(context, key, room.Limit, roomResult.ResetAt, now, isGlobal: false);
+            return Reject(context, room, roomResult.ResetAt, now, isGlobal: false);
         }
 
-        SetHeaders(context, key, room.Limit, roomResult.Remaining, roomResult.ResetAt, now);
+        SetHeaders(context, room, roomResult.Remaining, roomResult.ResetAt, now);
         return null;
     }
 
@@ -59,9 +56,9 @@ public sealed class RateLimiter(IOptions<RateLimitOptions> options, TimeProvider
         }
     }
 
-    private static IResult Reject(HttpContext context, string bucket, int limit, DateTimeOffset resetAt, DateTimeOffset now, bool isGlobal)
+    private static IResult Reject(HttpContext context, RateWindow window, DateTimeOffset resetAt, DateTimeOffset now, bool isGlobal)
     {
-        SetHeaders(context, bucket, limit, 0, resetAt, now);
+        SetHeaders(context, window, 0, resetAt, now);
         var retryAfter = Math.Max((resetAt - now).TotalSeconds, 0.001);
         context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter).ToString(CultureInfo.InvariantCulture);
         if (isGlobal)
@@ -73,18 +70,15 @@ public sealed class RateLimiter(IOptions<RateLimitOptions> options, TimeProvider
         return Results.Json(new RateLimitedDto("rate limited", Math.Round(retryAfter, 3), isGlobal), CirculJson.Options, statusCode: 429);
     }
 
-    private static void SetHeaders(HttpContext context, string bucket, int limit, int remaining, DateTimeOffset resetAt, DateTimeOffset now)
+    private static void SetHeaders(HttpContext context, RateWindow window, int remaining, DateTimeOffset resetAt, DateTimeOffset now)
     {
         var headers = context.Response.Headers;
-        headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Reset"] = (resetAt.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
         headers["X-RateLimit-Reset-After"] = Math.Max((resetAt - now).TotalSeconds, 0).ToString("0.000", CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Bucket"] = BucketId(bucket);
+        headers["X-RateLimit-Bucket"] = window.BucketId;
     }
-
-    private static string BucketId(string bucket) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(bucket)).AsSpan(0, 8));
 
     private void Sweep(DateTimeOffset now)
     {
@@ -96,9 +90,10 @@ public sealed class RateLimiter(IOptions<RateLimitOptions> options, TimeProvider
 
         foreach (var (key, window) in _windows)
         {
-            if (now - window.LastUsed > TimeSpan.FromMinutes(1) && _windows.TryRemove(key, out _))
+            // Removed, not disposed: a request may still hold this window (it has no timer or waiters to release).
+            if (now - window.LastUsed > TimeSpan.FromMinutes(1))
             {
-                window.Dispose();
+                _windows.TryRemove(key, out _);
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 
 namespace Circul.Silo.RateLimiting;
@@ -12,9 +14,10 @@ public sealed class RateWindow : IDisposable
     private readonly Lock _lock = new();
     private DateTimeOffset _windowEnd;
 
-    public RateWindow(int limit, DateTimeOffset now)
+    public RateWindow(string key, int limit, DateTimeOffset now)
     {
         Limit = limit;
+        BucketId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 8));
         _limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,
@@ -26,6 +29,9 @@ public sealed class RateWindow : IDisposable
     }
 
     public int Limit { get; }
+
+    /// <summary>The opaque <c>X-RateLimit-Bucket</c> value: the same on every answer of this bucket, 429s included.</summary>
+    public string BucketId { get; }
 
     public DateTimeOffset LastUsed { get; private set; }
 
@@ -44,20 +50,6 @@ public sealed class RateWindow : IDisposable
             using var lease = _limiter.AttemptAcquire();
             var remaining = (int)(_limiter.GetStatistics()?.CurrentAvailablePermits ?? 0);
             return (lease.IsAcquired, remaining, _windowEnd);
-        }
-    }
-
-    /// <summary>What a successful acquisition would report, without taking a permit.</summary>
-    public (int Remaining, DateTimeOffset ResetAt) Peek(DateTimeOffset now)
-    {
-        lock (_lock)
-        {
-            if (now >= _windowEnd)
-            {
-                return (Limit, now + Window);
-            }
-
-            return ((int)(_limiter.GetStatistics()?.CurrentAvailablePermits ?? 0), _windowEnd);
         }
     }
 
