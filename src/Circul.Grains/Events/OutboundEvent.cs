@@ -7,7 +7,7 @@ namespace Circul.Grains.Events;
 /// brace (<c>"type":"…","payload":{…}}</c>) so that each session splices its own <c>{"seq":N,</c> in front.</summary>
 public sealed class OutboundEvent
 {
-    private OutboundEvent(string type, byte[] body, IReadOnlyCollection<string> recipients, Func<string, bool>? filter)
+    private OutboundEvent(string type, ReadOnlyMemory<byte> body, IReadOnlyCollection<string> recipients, Func<string, bool>? filter)
     {
         Type = type;
         Body = body;
@@ -28,7 +28,7 @@ public sealed class OutboundEvent
     public static OutboundEvent Create<T>(string type, T payload, IReadOnlyCollection<string> recipients, Func<string, bool>? filter = null)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new Envelope<T>(type, payload), CirculJson.Options);
-        return new OutboundEvent(type, bytes[1..], recipients, filter);
+        return new OutboundEvent(type, bytes.AsMemory(1), recipients, filter);
     }
 
     private sealed record Envelope<T>(string Type, T Payload);

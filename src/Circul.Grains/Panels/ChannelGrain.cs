@@ -119,8 +119,8 @@ public sealed class ChannelGrain(
         if (_messaging is null)
         {
             _panelId = panelId;
+            // No LoadAsync: a channel never reports its last message id (read markers ask storage), so skip the query.
             _messaging = messagingFactory.Create(GrainKey, panelId);
-            await _messaging.LoadAsync();
         }
 
         return snapshot;

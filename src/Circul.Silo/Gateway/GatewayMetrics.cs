@@ -47,9 +47,9 @@ public sealed class GatewayMetrics
     public void Write(StringBuilder output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        Append(output, "circul_gateway_open_connections", "gauge", "Open gateway WebSockets.", OpenConnections);
+        Append(output, "circul_gateway_open_sockets", "gauge", "Open gateway WebSockets.", OpenConnections);
         Append(output, "circul_gateway_connections_total", "counter", "Gateway WebSockets accepted since start.", ConnectionsAccepted);
-        Append(output, "circul_gateway_events_delivered_total", "counter", "Data frames written to gateway sockets.", EventsDelivered);
+        Append(output, "circul_gateway_events_sent_total", "counter", "Data frames written to gateway sockets (events sent).", EventsDelivered);
         Append(output, "circul_gateway_events_dropped_total", "counter", "Events not written because their connection was closing or too slow.", EventsDropped);
         Append(output, "circul_gateway_slow_closed_total", "counter", "Connections closed with 4003 (too slow).", SlowClosed);
         Append(output, "circul_gateway_heartbeat_timeouts_total", "counter", "Connections closed with 4000 (heartbeat timeout).", HeartbeatTimeouts);

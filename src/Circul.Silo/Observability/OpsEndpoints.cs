@@ -23,14 +23,7 @@ public static class OpsEndpoints
             Counter(output, "dotnet_gc_collections_total", "Generation 2 garbage collections.", GC.CollectionCount(2));
             Gauge(output, "circul_grain_activations", "Grain activations in memory.", actors.ActivationCount);
             Counter(output, "circul_grain_activations_total", "Grain activations since start.", actors.TotalActivations);
-            Gauge(output, "circul_gateway_open_sockets", "WebSocket connections open.", gateway.OpenConnections);
-            Counter(output, "circul_gateway_connections_total", "WebSocket connections accepted.", gateway.ConnectionsAccepted);
-            Counter(output, "circul_gateway_events_sent_total", "Frames written to sockets.", gateway.EventsDelivered);
-            Counter(output, "circul_gateway_events_dropped_total", "Events not written (closing or over-full connections).", gateway.EventsDropped);
-            Counter(output, "circul_gateway_slow_closed_total", "Connections closed with 4003 too slow.", gateway.SlowClosed);
-            Counter(output, "circul_gateway_heartbeat_timeouts_total", "Connections closed with 4000 heartbeat timeout.", gateway.HeartbeatTimeouts);
-            Gauge(output, "circul_gateway_sessions", "Gateway sessions held (attached or resumable).", gateway.Sessions);
-            Counter(output, "circul_gateway_resumes_total", "Successful resumes.", gateway.SessionsResumed);
+            gateway.Write(output);
             requests.Write(output);
             return Results.Text(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         });
