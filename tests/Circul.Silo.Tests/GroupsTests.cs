@@ -237,4 +237,19 @@ public sealed class GroupsTests(SqliteSiloFixture fixture) : SiloTestBase(fixtur
         Assert.Contains(c.Id, members);
         Assert.DoesNotContain(unseen.Id, members);
     }
+
+    [Fact]
+    public async Task GroupRoutes_WithADmId_Answer404_AndSendNothing()
+    {
+        var world = await NewBotsInDmAsync();
+
+        var get = await world.A.GetAsync($"/api/groups/{world.DmId}");
+        var list = await world.A.GetAsync($"/api/groups/{world.DmId}/messages");
+        var send = await world.A.PostAsync($"/api/groups/{world.DmId}/messages", new { text = "through the wrong door" });
+
+        get.ExpectError(HttpStatusCode.NotFound);
+        list.ExpectError(HttpStatusCode.NotFound);
+        send.ExpectError(HttpStatusCode.NotFound);
+        Assert.Empty((await world.A.GetAsync($"/api/conversations/{world.DmId}/messages")).Expect(HttpStatusCode.OK).Json.Items());
+    }
 }

@@ -73,16 +73,16 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         return Task.FromResult(ToDto());
     }
 
-    public async Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey)
+    public async Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false)
     {
-        RequireMember(senderId);
+        RequireMember(senderId, groupsOnly);
         var sender = await GrainFactory.GetGrain<IUserGrain>(senderId).GetSenderAsync();
         return await _messaging!.SendAsync(sender, draft, idempotencyKey, _audience);
     }
 
-    public Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after)
+    public Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false)
     {
-        RequireMember(callerId);
+        RequireMember(callerId, groupsOnly);
         return _messaging!.ListAsync(callerId, limit, before, after);
     }
 
@@ -196,6 +196,18 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         if (_conversation is null || !_members.Contains(callerId))
         {
             throw ApiException.NotFound(notFound);
+        }
+    }
+
+    private void RequireMember(string callerId, bool groupsOnly)
+    {
+        if (groupsOnly)
+        {
+            RequireGroupMember(callerId);
+        }
+        else
+        {
+            RequireMember(callerId);
         }
     }
 

@@ -14,9 +14,10 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>The conversation, for members only (else 404).</summary>
     Task<ConversationDto> GetAsync(string callerId);
 
-    Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey);
+    /// <summary>Sends a message; with <paramref name="groupsOnly"/> (the /api/groups routes) a DM answers 404.</summary>
+    Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false);
 
-    Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after);
+    Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false);
 
     Task<MessageDto> EditMessageAsync(string callerId, string messageId, string text);
 

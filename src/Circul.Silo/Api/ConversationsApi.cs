@@ -60,20 +60,11 @@ public static class ConversationsApi
     public static async Task<IResult> GetAsync(HttpContext context, string id, IGrainFactory grains) =>
         Results.Ok(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
 
-    public static async Task<IResult> ListMessagesAsync(HttpContext context, string id, IGrainFactory grains)
-    {
-        var (limit, before, after) = MessageRequests.ReadPaging(context);
-        return Results.Ok(await grains.GetGrain<IConversationGrain>(id).ListMessagesAsync(Caller.Get(context).UserId, limit, before, after));
-    }
+    public static Task<IResult> ListMessagesAsync(HttpContext context, string id, IGrainFactory grains) =>
+        ListRoomMessagesAsync(context, id, grains, groupsOnly: false);
 
-    public static async Task<IResult> SendMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
-    {
-        var caller = Caller.Get(context);
-        var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
-        var accepted = await grains.GetGrain<IConversationGrain>(id).SendMessageAsync(caller.UserId, draft, MessageRequests.IdempotencyKey(context));
-        await accepted.Durable;
-        return Results.Json(accepted.Value, statusCode: 201);
-    }
+    public static Task<IResult> SendMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
+        SendRoomMessageAsync(context, id, grains, limits, groupsOnly: false);
 
     public static async Task<IResult> CreateGroupAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
@@ -120,16 +111,26 @@ public static class ConversationsApi
         return Results.NoContent();
     }
 
-    public static async Task<IResult> ListGroupMessagesAsync(HttpContext context, string id, IGrainFactory grains)
+    public static Task<IResult> ListGroupMessagesAsync(HttpContext context, string id, IGrainFactory grains) =>
+        ListRoomMessagesAsync(context, id, grains, groupsOnly: true);
+
+    public static Task<IResult> SendGroupMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
+        SendRoomMessageAsync(context, id, grains, limits, groupsOnly: true);
+
+    private static async Task<IResult> ListRoomMessagesAsync(HttpContext context, string id, IGrainFactory grains, bool groupsOnly)
     {
-        RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
-        return await ListMessagesAsync(context, id, grains);
+        var (limit, before, after) = MessageRequests.ReadPaging(context);
+        return Results.Ok(await grains.GetGrain<IConversationGrain>(id).ListMessagesAsync(Caller.Get(context).UserId, limit, before, after, groupsOnly));
     }
 
-    public static async Task<IResult> SendGroupMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    private static async Task<IResult> SendRoomMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits, bool groupsOnly)
     {
-        RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
-        return await SendMessageAsync(context, id, grains, limits);
+        var caller = Caller.Get(context);
+        var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
+        var key = MessageRequests.IdempotencyKey(context);
+        var accepted = await grains.GetGrain<IConversationGrain>(id).SendMessageAsync(caller.UserId, draft, key, groupsOnly);
+        await accepted.Durable;
+        return Results.Json(accepted.Value, statusCode: 201);
     }
 
     private static ConversationDto RequireGroup(ConversationDto conversation) =>
