@@ -18,6 +18,11 @@ public interface IMessageStore
     /// <summary>The message id recorded for a sender's Idempotency-Key, if any (keys older than 24 h are ignored).</summary>
     Task<string?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default);
 
+    /// <summary>Unread counts of a user in several rooms in one query: per room, the non-deleted messages the user can
+    /// see, not sent by the user, newer than the user's read marker there (all of them without a marker). Rooms with
+    /// nothing unread are absent.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountUnreadAsync(string userId, IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default);
+
     /// <summary>Counts non-deleted messages of a room with id greater than <paramref name="afterId"/> (all when null),
     /// not sent by <paramref name="excludeSenderId"/>.</summary>
     Task<int> CountMessagesAfterAsync(string roomId, string? afterId, string excludeSenderId, CancellationToken cancellationToken = default);

@@ -101,6 +101,36 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
+    public async Task<IReadOnlyDictionary<string, int>> CountUnreadAsync(string userId, IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(roomIds);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (roomIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await dialect.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand(
+            $"""
+            SELECT m.room_id, COUNT(*) FROM messages m
+            LEFT JOIN read_markers r ON r.room_id = m.room_id AND r.user_id = @viewer_id
+            WHERE {dialect.InList("m.room_id", "@room_ids")} AND m.sender_id <> @viewer_id AND {Visible}
+              AND (r.message_id IS NULL OR m.id > r.message_id)
+            GROUP BY m.room_id
+            """);
+        dialect.AddStringList(command, "room_ids", roomIds);
+        command.AddText("viewer_id", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return result;
+    }
+
     public async Task<int> CountMessagesAfterAsync(string roomId, string? afterId, string excludeSenderId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(roomId);

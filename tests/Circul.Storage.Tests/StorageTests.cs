@@ -400,6 +400,35 @@ public abstract class StorageTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task CountUnread_CountsPerRoomInOneQuery_FromEachReadMarker_SkippingOwnDeletedAndOthersPrivateMessages()
+    {
+        var roomA = TestData.Unique("r");
+        var roomB = TestData.Unique("r");
+        var roomC = TestData.Unique("r");
+        var prefix = TestData.Unique("m");
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 1), roomA, "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 2), roomA, "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 3), roomA, "bob"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 4), roomA, "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 5), roomA, "system", visibleTo: "carol"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 6), roomB, "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 7), roomB, "alice"), null));
+        await Writer.SubmitAsync(new DeleteMessageOp(TestData.MessageId(prefix, 7), TestData.Now));
+        await Writer.SubmitAsync(new SetReadMarkerOp(roomA, "bob", TestData.MessageId(prefix, 2)));
+
+        var bob = await Messages.CountUnreadAsync("bob", [roomA, roomB, roomC]);
+
+        // roomA: after bob's marker (2) come 3 (his own), 4 (counted) and 5 (carol's private): 1. roomB: no marker, one
+        // live message of alice (7 is deleted): 1. roomC: nothing.
+        Assert.Equal(1, bob[roomA]);
+        Assert.Equal(1, bob[roomB]);
+        Assert.False(bob.ContainsKey(roomC));
+        Assert.Equal(await Messages.CountMessagesAfterAsync(roomA, TestData.MessageId(prefix, 2), "bob"), bob[roomA]);
+        Assert.Equal(5, (await Messages.CountUnreadAsync("carol", [roomA]))[roomA]); // 1-4, and 5 which only she may see
+        Assert.Empty(await Messages.CountUnreadAsync("bob", []));
+    }
+
+    [Fact]
     public async Task DeletedMessages_AreExcludedFromEveryRead()
     {
         var (room, sender, prefix) = await SeedRoomAsync(3);

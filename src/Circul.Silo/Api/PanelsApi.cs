@@ -98,19 +98,12 @@ public static partial class PanelsApi
         return Results.NoContent();
     }
 
-    public static async Task<IResult> ListChannelsAsync(HttpContext context, string id, IGrainFactory grains, IReadMarkerStore markers, IMessageStore messages)
+    public static async Task<IResult> ListChannelsAsync(HttpContext context, string id, IGrainFactory grains, IMessageStore messages)
     {
         var caller = Caller.Get(context);
         var channels = await grains.GetGrain<IPanelGrain>(id).ListChannelsAsync(caller.UserId);
-        var read = await markers.GetReadMarkersAsync(caller.UserId, [.. channels.Select(c => c.Id)], context.RequestAborted);
-        var result = new List<ChannelDto>(channels.Count);
-        foreach (var channel in channels)
-        {
-            var unread = await messages.CountMessagesAfterAsync(channel.Id, read.GetValueOrDefault(channel.Id), caller.UserId, context.RequestAborted);
-            result.Add(channel with { UnreadCount = unread });
-        }
-
-        return Results.Ok(result);
+        var unread = await messages.CountUnreadAsync(caller.UserId, [.. channels.Select(c => c.Id)], context.RequestAborted);
+        return Results.Ok(channels.Select(c => c with { UnreadCount = unread.GetValueOrDefault(c.Id) }).ToList());
     }
 
     public static async Task<IResult> CreateChannelAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)

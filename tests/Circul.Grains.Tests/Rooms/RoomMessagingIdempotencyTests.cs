@@ -87,6 +87,9 @@ public sealed class RoomMessagingIdempotencyTests
         public Task<string?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default) =>
             Task.FromResult<string?>(null);
 
+        public Task<IReadOnlyDictionary<string, int>> CountUnreadAsync(string userId, IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
+
         public Task<int> CountMessagesAfterAsync(string roomId, string? afterId, string excludeSenderId, CancellationToken cancellationToken = default) =>
             Task.FromResult(0);
     }
