@@ -27,4 +27,25 @@ public sealed class PresenceIdleCollectionTests(ShortIdleSiloFixture fixture) : 
         await peerSocket.NextEventAsync("status_change", e => AboutUser(world.A.Id)(e) && e.Payload.Str("status") == "offline",
             what: "the listener going offline when its only socket closes after the collection pass");
     }
+
+    [Fact]
+    public async Task PresenceThroughAPanel_StillTravels_AfterThePanelGrainWasCollected()
+    {
+        var owner = await NewHumanAsync();
+        var changer = await NewBotAsync(owner);
+        var watcher = await NewBotAsync(owner);
+        var panelId = (await owner.PostAsync("/api/panels", new { name = "quiet" })).Expect(HttpStatusCode.Created).Json.Str("id");
+        (await owner.PostAsync($"/api/panels/{panelId}/bots", new { bot_id = changer.Id })).Expect(HttpStatusCode.Created);
+        (await owner.PostAsync($"/api/panels/{panelId}/bots", new { bot_id = watcher.Id })).Expect(HttpStatusCode.Created);
+        await using var socket = await watcher.ConnectReadyAsync();
+
+        // The two bots share only the panel. Let the panel grain go idle and be collected: the status change must then
+        // find the panel's members through storage.
+        await Task.Delay(ShortIdleSiloFixture.IdleTimeout + TimeSpan.FromMilliseconds(500));
+        await Fixture.Silo.Services.GetRequiredService<IActorRuntime>().CollectIdleAsync();
+        (await changer.PatchAsync("/api/bot/me", new { status = "busy" })).Expect(HttpStatusCode.OK);
+
+        await socket.NextEventAsync("status_change", e => AboutUser(changer.Id)(e) && e.Payload.Str("status") == "busy",
+            what: "status_change through a panel whose grain is no longer active");
+    }
 }

@@ -269,13 +269,24 @@ public sealed class UserGrain(
     {
         var audience = new HashSet<string>(await LoadContactsAsync(), StringComparer.Ordinal) { GrainKey };
         var threshold = presence.Value.LargePanelThreshold;
+        var uncached = false;
         foreach (var panelId in await LoadPanelIdsAsync())
         {
-            var members = await PanelMembersAsync(panelId);
-            if (members.Count <= threshold)
+            if (!panelSnapshots.TryGet(panelId, out var snapshot))
             {
-                audience.UnionWith(members);
+                uncached = true;
             }
+            else if (snapshot.MemberSet.Count <= threshold)
+            {
+                audience.UnionWith(snapshot.MemberSet);
+            }
+        }
+
+        // Panels not active on this silo: one query that applies the size threshold in the database, rather than
+        // loading every member of every such panel only to find it is too large.
+        if (uncached)
+        {
+            audience.UnionWith(await panels.ListPanelPeersAsync(GrainKey, threshold));
         }
 
         return audience;
