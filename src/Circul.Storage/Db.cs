@@ -64,6 +64,19 @@ internal static class Db
     public static string? GetNullableString(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>The first column of every row, as strings.</summary>
+    public static async Task<IReadOnlyList<string>> ReadStringsAsync(this DbCommand command, CancellationToken cancellationToken)
+    {
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public static string ToJson(IReadOnlyList<string> values) => JsonSerializer.Serialize(values);
 
     public static IReadOnlyList<string> FromJsonList(string? json) =>

@@ -102,7 +102,7 @@ internal sealed class SqlConversationStore(SqlDialect dialect) : IConversationSt
         await using var command = connection.CreateCommand(
             $"SELECT user_id FROM conversation_members WHERE conv_id = @conv_id ORDER BY joined_at, {dialect.InsertionOrderColumn}");
         command.AddText("conv_id", conversationId);
-        return await ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await command.ReadStringsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> AddMemberAsync(string conversationId, string userId, DateTimeOffset joinedAt, CancellationToken cancellationToken = default)
@@ -147,7 +147,7 @@ internal sealed class SqlConversationStore(SqlDialect dialect) : IConversationSt
         await using var command = connection.CreateCommand(
             "SELECT conv_id FROM conversation_members WHERE user_id = @user_id ORDER BY joined_at, conv_id");
         command.AddText("user_id", userId);
-        return await ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await command.ReadStringsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> ListConversationPeersAsync(string userId, CancellationToken cancellationToken = default)
@@ -162,18 +162,6 @@ internal sealed class SqlConversationStore(SqlDialect dialect) : IConversationSt
             WHERE mine.user_id = @user_id AND peer.user_id <> @user_id
             """);
         command.AddText("user_id", userId);
-        return await ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<IReadOnlyList<string>> ReadStringsAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
-    {
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
+        return await command.ReadStringsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

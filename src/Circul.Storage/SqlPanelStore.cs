@@ -207,13 +207,6 @@ internal sealed class SqlPanelStore(SqlDialect dialect) : IPanelStore
         await using var connection = await dialect.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(sql);
         bind(command);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
+        return await command.ReadStringsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

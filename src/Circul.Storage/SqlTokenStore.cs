@@ -53,13 +53,6 @@ internal sealed class SqlTokenStore(SqlDialect dialect) : ITokenStore
             command.AddText("kind", kind);
         }
 
-        var hashes = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            hashes.Add(reader.GetString(0));
-        }
-
-        return hashes;
+        return await command.ReadStringsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

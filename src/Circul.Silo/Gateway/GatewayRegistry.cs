@@ -65,34 +65,18 @@ public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
         }
 
         var recipients = outboundEvent.Recipients;
-        if (recipients.Count > 2 * localUsers)
+        if (recipients.Count > 2 * localUsers && RecipientSets.TryGetContains(recipients, out var contains))
         {
             // A large audience on a silo with few users: test each local user's membership instead.
-            if (recipients is IReadOnlySet<string> readOnlySet)
+            foreach (var (userId, sessions) in _byUser)
             {
-                foreach (var (userId, sessions) in _byUser)
+                if (contains(userId))
                 {
-                    if (readOnlySet.Contains(userId))
-                    {
-                        Deliver(outboundEvent, userId, sessions);
-                    }
+                    Deliver(outboundEvent, userId, sessions);
                 }
-
-                return;
             }
 
-            if (recipients is ISet<string> set)
-            {
-                foreach (var (userId, sessions) in _byUser)
-                {
-                    if (set.Contains(userId))
-                    {
-                        Deliver(outboundEvent, userId, sessions);
-                    }
-                }
-
-                return;
-            }
+            return;
         }
 
         if (recipients is IReadOnlyList<string> list)
