@@ -95,9 +95,7 @@ public sealed class PanelGrain(
         }
 
         State.Name = name ?? State.Name;
-        var before = _snapshot!;
-        await WriteStateAsync();
-        RebuildSnapshot();
+        var before = await SaveDocumentAsync();
         PublishPanelUpdated();
         PublishViewChanges(before, _snapshot!);
         return ToDto(callerId);
@@ -156,8 +154,7 @@ public sealed class PanelGrain(
             ReplaceCategory(categoryId, c => c with { ChannelIds = [.. c.ChannelIds, channel.Id] });
         }
 
-        await WriteStateAsync();
-        RebuildSnapshot();
+        await SaveDocumentAsync();
         PublishToViewers(EventTypes.PanelChannelCreated, ToChannelDto(channel), channel.Id);
         PublishPanelUpdated();
         return ToChannelDto(channel);
@@ -194,8 +191,7 @@ public sealed class PanelGrain(
             }
         }
 
-        await WriteStateAsync();
-        RebuildSnapshot();
+        await SaveDocumentAsync();
         PublishToViewers(EventTypes.PanelChannelUpdated, ToChannelDto(updated), channelId);
         if (newCategory != channel.CategoryId)
         {
@@ -214,16 +210,14 @@ public sealed class PanelGrain(
             throw ApiException.BadRequest("cannot delete the last text channel of a panel");
         }
 
-        var before = _snapshot!;
         State.Channels.RemoveAll(c => c.Id == channelId);
         foreach (var category in State.Categories.Where(c => c.ChannelIds.Contains(channelId)).ToList())
         {
             ReplaceCategory(category.Id, c => c with { ChannelIds = [.. c.ChannelIds.Where(id => id != channelId)] });
         }
 
-        await WriteStateAsync();
-        RebuildSnapshot();
-        Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, channelId), before.MemberSet, u => before.CanView(u, channelId));
+        var before = await SaveDocumentAsync();
+        Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, channelId), before.MemberSet, before.ViewFilter(channelId));
         PublishPanelUpdated();
     }
 
@@ -238,8 +232,7 @@ public sealed class PanelGrain(
 
         var category = new CategoryState(Ids.NewId("cat-"), name, []);
         State.Categories.Add(category);
-        await WriteStateAsync();
-        RebuildSnapshot();
+        await SaveDocumentAsync();
         PublishPanelUpdated();
         return ToCategoryDto(category);
     }
@@ -250,8 +243,7 @@ public sealed class PanelGrain(
         RequirePanelPermission(callerId, Permission.ManageChannels);
         RequireCategory(categoryId);
         ReplaceCategory(categoryId, c => c with { Name = name });
-        await WriteStateAsync();
-        RebuildSnapshot();
+        await SaveDocumentAsync();
         PublishPanelUpdated();
         return ToCategoryDto(State.Categories.First(c => c.Id == categoryId));
     }
@@ -267,8 +259,7 @@ public sealed class PanelGrain(
             ReplaceChannel(channel with { CategoryId = null });
         }
 
-        await WriteStateAsync();
-        RebuildSnapshot();
+        await SaveDocumentAsync();
         PublishPanelUpdated();
     }
 
@@ -332,8 +323,7 @@ public sealed class PanelGrain(
 
         var created = new RoleState(Ids.NewId("role-"), role.Name ?? "new role", role.Color ?? "#99aab5", position, permissions);
         State.Roles.Add(created);
-        await WriteStateAsync();
-        RebuildSnapshot();
+        await SaveDocumentAsync();
         PublishPanelUpdated();
         return ToRoleDto(created);
     }
@@ -362,9 +352,7 @@ public sealed class PanelGrain(
             Permissions = change.Permissions ?? role.Permissions,
         };
         ReplaceRole(updated);
-        var before = _snapshot!;
-        await WriteStateAsync();
-        RebuildSnapshot();
+        var before = await SaveDocumentAsync();
         PublishPanelUpdated();
         PublishViewChanges(before, _snapshot!);
         return ToRoleDto(updated);
@@ -616,11 +604,9 @@ public sealed class PanelGrain(
 
     private async Task<ChannelDto> SaveOverridesAsync(ChannelState channel, IReadOnlyList<ChannelOverride> overrides)
     {
-        var before = _snapshot!;
         var updated = channel with { Overrides = overrides };
         ReplaceChannel(updated);
-        await WriteStateAsync();
-        RebuildSnapshot();
+        var before = await SaveDocumentAsync();
         var after = _snapshot!;
 
         // Members who keep sight of the channel get the update; those who lose it a delete, those who gain it a create.
@@ -629,6 +615,15 @@ public sealed class PanelGrain(
         Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated), after.MemberSet, u => wasViewer(u) && isViewer(u));
         PublishViewChanges(before, after, onlyChannel: channel.Id);
         return ToChannelDto(updated);
+    }
+
+    /// <summary>Writes the panel document (etag-checked) and replaces the snapshot; returns the snapshot it replaced.</summary>
+    private async Task<PanelSnapshot> SaveDocumentAsync()
+    {
+        var before = _snapshot!;
+        await WriteStateAsync();
+        RebuildSnapshot();
+        return before;
     }
 
     private async Task LoadMembersAsync(CancellationToken cancellationToken)
