@@ -13,14 +13,13 @@ namespace Circul.Storage.Sqlite;
 /// <para>Durability: the database runs in WAL mode with <c>synchronous=FULL</c>: every commit fsyncs the WAL before
 /// COMMIT returns, so an acknowledged write (a 201) survives a process crash, an operating-system crash and a power
 /// loss. The cost is one fsync per commit, which the batching writer amortises over every write in the batch.</para>
-/// <para><c>busy_timeout</c> is 5000 ms on every connection, for the rare case another process (a backup, the
-/// sqlite3 shell) holds the lock.</para>
+/// <para>The writer sets <c>busy_timeout</c> to 5000 ms and read connections use a 5 s command timeout, for the rare
+/// case another process (a backup, the sqlite3 shell) holds the lock.</para>
 /// </remarks>
 public sealed class SqliteDialect : SqlDialect
 {
     internal const string ProviderName = "sqlite";
 
-    private const string ReadPragmas = "PRAGMA busy_timeout=5000;";
     private const string WriterPragmas = "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
 
     private readonly string _readConnectionString;
@@ -38,7 +37,9 @@ public sealed class SqliteDialect : SqlDialect
             throw new ArgumentException("SQLite storage needs a database file (Data Source=<path>); in-memory databases are not supported.");
         }
 
-        var read = new SqliteConnectionStringBuilder(builder.ConnectionString) { Pooling = true };
+        // Reads wait for a lock through the provider's own busy retry (Default Timeout), so opening a pooled read
+        // connection runs no extra statement; in WAL mode readers rarely wait at all.
+        var read = new SqliteConnectionStringBuilder(builder.ConnectionString) { Pooling = true, DefaultTimeout = 5 };
         var write = new SqliteConnectionStringBuilder(builder.ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate };
         _readConnectionString = read.ConnectionString;
         _writeConnectionString = write.ConnectionString;
@@ -66,9 +67,6 @@ public sealed class SqliteDialect : SqlDialect
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = ReadPragmas;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
