@@ -460,7 +460,8 @@ public sealed class PanelGrain(
             throw ApiException.NotFound("invite (expired or used up)");
         }
 
-        await AddMemberAsync(userId);
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("user");
+        await AddMemberAsync(user);
         return ToDto(userId);
     }
 
@@ -483,8 +484,8 @@ public sealed class PanelGrain(
             throw ApiException.Conflict("the bot is already a member of this panel");
         }
 
-        await AddMemberAsync(botId);
-        return await MemberDtoAsync(botId);
+        await AddMemberAsync(bot);
+        return new PanelMemberDto(bot.Id, bot.Name, bot.Status, bot.IsBot, bot.OwnerId, RoleSet.Empty.RoleIds);
     }
 
     public async Task RemoveMemberAsync(string callerId, string userId)
@@ -550,16 +551,16 @@ public sealed class PanelGrain(
         }
     }
 
-    private async Task AddMemberAsync(string userId)
+    private async Task AddMemberAsync(UserDto user)
     {
+        var userId = user.Id;
         await store.AddMemberAsync(GrainKey, userId, time.GetUtcNow());
         PutMember(userId, RoleSet.Empty);
         _snapshot = _snapshot!.WithMembers(_members);
         cache.Set(_snapshot);
         await GrainFactory.GetGrain<IUserGrain>(userId).JoinedPanelAsync(GrainKey);
         Publish(EventTypes.PanelMemberJoined, new PanelMemberPayload(GrainKey, userId), _snapshot.MemberSet);
-        var name = (await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync())?.Name ?? userId;
-        await PostSystemMessageAsync($"{name} joined the panel.");
+        await PostSystemMessageAsync($"{user.Name} joined the panel.");
     }
 
     private async Task RemoveAsync(string userId, string systemText, bool notifyLeaver = true)
