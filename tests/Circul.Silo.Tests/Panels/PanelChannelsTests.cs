@@ -87,11 +87,7 @@ public sealed class PanelChannelsTests(SqliteSiloFixture fixture) : PanelTestBas
     [Fact]
     public async Task PatchChannel_ChangesNameAndTopic_ViewersGetPanelChannelUpdated_AndAMemberWhoCannotViewItGetsNothing()
     {
-        var (owner, panel, bots) = await PanelWithBotsAsync(2);
-        var (insider, outsider) = (bots[0], bots[1]);
-        var hidden = await CreateHiddenChannelAsync(owner, panel);
-        var role = await GiveRoleAsync(owner, panel, insider, 1);
-        (await PutOverrideAsync(owner, panel, hidden, role, ["view_channel"], NoPermissions)).Expect(HttpStatusCode.OK);
+        var (owner, panel, insider, outsider, hidden, role) = await InsiderAndOutsiderAsync();
         await using var insiderSocket = await insider.ConnectReadyAsync();
         await using var outsiderSocket = await outsider.ConnectReadyAsync();
 
@@ -125,11 +121,7 @@ public sealed class PanelChannelsTests(SqliteSiloFixture fixture) : PanelTestBas
     [Fact]
     public async Task DeleteChannel_Returns204_OnlyViewersGetPanelChannelDeleted_AndItsMessagesAreGone()
     {
-        var (owner, panel, bots) = await PanelWithBotsAsync(2);
-        var (insider, outsider) = (bots[0], bots[1]);
-        var hidden = await CreateHiddenChannelAsync(owner, panel);
-        var role = await GiveRoleAsync(owner, panel, insider, 1);
-        (await PutOverrideAsync(owner, panel, hidden, role, ["view_channel"], NoPermissions)).Expect(HttpStatusCode.OK);
+        var (owner, panel, insider, outsider, hidden, role) = await InsiderAndOutsiderAsync();
         await PostInChannelAsync(insider, panel, hidden, "soon gone");
         await using var insiderSocket = await insider.ConnectReadyAsync();
         await using var outsiderSocket = await outsider.ConnectReadyAsync();

@@ -7,11 +7,7 @@ public sealed class PanelFanOutTests(SqliteSiloFixture fixture) : PanelTestBase(
     [Fact]
     public async Task ABotDeniedViewByAnOverride_NeverReceivesThatChannelsMessageEditDeleteOrReactionEvents()
     {
-        var (owner, panel, bots) = await PanelWithBotsAsync(2);
-        var (insider, outsider) = (bots[0], bots[1]);
-        var hidden = await CreateHiddenChannelAsync(owner, panel);
-        var role = await GiveRoleAsync(owner, panel, insider, 1);
-        (await PutOverrideAsync(owner, panel, hidden, role, ["view_channel"], NoPermissions)).Expect(HttpStatusCode.OK);
+        var (owner, panel, insider, outsider, hidden, role) = await InsiderAndOutsiderAsync();
         await using var insiderSocket = await insider.ConnectReadyAsync();
         await using var outsiderSocket = await outsider.ConnectReadyAsync();
 

@@ -58,6 +58,17 @@ public abstract class PanelTestBase(SiloFixture fixture) : SiloTestBase(fixture)
         return channelId;
     }
 
+    /// <summary>Two bots in a panel and a hidden channel that only the insider's role may view.</summary>
+    protected async Task<(BotClient Owner, PanelRef Panel, BotClient Insider, BotClient Outsider, string Hidden, string Role)> InsiderAndOutsiderAsync()
+    {
+        var (owner, panel, bots) = await PanelWithBotsAsync(2);
+        var (insider, outsider) = (bots[0], bots[1]);
+        var hidden = await CreateHiddenChannelAsync(owner, panel);
+        var role = await GiveRoleAsync(owner, panel, insider, 1);
+        (await PutOverrideAsync(owner, panel, hidden, role, ["view_channel"], NoPermissions)).Expect(HttpStatusCode.OK);
+        return (owner, panel, insider, outsider, hidden, role);
+    }
+
     protected static async Task<JsonElement> CreateRoleAsync(BotClient caller, PanelRef panel, string name, int position, params string[] permissions)
     {
         var response = await caller.PostAsync($"{panel.Path}/roles", new { name, position, permissions });

@@ -26,11 +26,7 @@ public sealed class PanelVisibilityTests(SqliteSiloFixture fixture) : PanelTestB
     [Fact]
     public async Task AfterOneLeaves_TheyNoLongerSeeEachOther_AndCannotOpenADm()
     {
-        var owner = await NewHumanAsync();
-        var panel = await CreatePanelAsync(owner);
-        var (a, b) = (await NewBotAsync(owner), await NewBotAsync(owner));
-        await AddBotAsync(owner, panel, a);
-        await AddBotAsync(owner, panel, b);
+        var (owner, panel, a, b) = await TwoBotsSharingOnlyAPanelAsync();
         (await a.GetAsync($"/api/users/{b.Id}")).Expect(HttpStatusCode.OK);
 
         (await b.DeleteAsync($"{panel.Path}/members/{b.Id}")).Expect(HttpStatusCode.NoContent);
@@ -46,11 +42,7 @@ public sealed class PanelVisibilityTests(SqliteSiloFixture fixture) : PanelTestB
     [Fact]
     public async Task AfterABan_TheBannedUserNoLongerSeesTheMembers()
     {
-        var owner = await NewHumanAsync();
-        var panel = await CreatePanelAsync(owner);
-        var (a, b) = (await NewBotAsync(owner), await NewBotAsync(owner));
-        await AddBotAsync(owner, panel, a);
-        await AddBotAsync(owner, panel, b);
+        var (owner, panel, a, b) = await TwoBotsSharingOnlyAPanelAsync();
 
         (await owner.PostAsync($"{panel.Path}/bans", new { user_id = b.Id, reason = "bye" })).ExpectOneOf(HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.NoContent);
 
@@ -61,16 +53,23 @@ public sealed class PanelVisibilityTests(SqliteSiloFixture fixture) : PanelTestB
     [Fact]
     public async Task AfterThePanelIsDeleted_ItsFormerMembersNoLongerSeeEachOther()
     {
-        var owner = await NewHumanAsync();
-        var panel = await CreatePanelAsync(owner);
-        var (a, b) = (await NewBotAsync(owner), await NewBotAsync(owner));
-        await AddBotAsync(owner, panel, a);
-        await AddBotAsync(owner, panel, b);
+        var (owner, panel, a, b) = await TwoBotsSharingOnlyAPanelAsync();
         (await a.GetAsync($"/api/users/{b.Id}")).Expect(HttpStatusCode.OK);
 
         (await owner.DeleteAsync(panel.Path)).Expect(HttpStatusCode.NoContent);
 
         (await a.GetAsync($"/api/users/{b.Id}")).ExpectError(HttpStatusCode.NotFound);
         Assert.DoesNotContain(b.Id, (await a.GetAsync("/api/contacts")).Expect(HttpStatusCode.OK).Json.Ids());
+    }
+
+    /// <summary>Two bots of one owner whose only shared room is a panel.</summary>
+    private async Task<(BotClient Owner, PanelRef Panel, BotClient A, BotClient B)> TwoBotsSharingOnlyAPanelAsync()
+    {
+        var owner = await NewHumanAsync();
+        var panel = await CreatePanelAsync(owner);
+        var (a, b) = (await NewBotAsync(owner), await NewBotAsync(owner));
+        await AddBotAsync(owner, panel, a);
+        await AddBotAsync(owner, panel, b);
+        return (owner, panel, a, b);
     }
 }
