@@ -1,9 +1,20 @@
+using Orleans;
+
 namespace Circul.Grains;
 
-/// <summary>A domain failure with the HTTP status it maps to; the host turns it into <c>{ "error": message }</c>.</summary>
-public sealed class ApiException(int statusCode, string message) : Exception(message)
+/// <summary>A domain failure with the HTTP status it maps to; the host turns it into <c>{ "error": message }</c>.
+/// Serialized by Orleans with its status, so a grain on another silo fails the request with the same answer.</summary>
+[GenerateSerializer, Alias("circul.ApiException")]
+public sealed class ApiException : Exception
 {
-    public int StatusCode { get; } = statusCode;
+    public ApiException(int statusCode, string message)
+        : base(message)
+    {
+        StatusCode = statusCode;
+    }
+
+    [Id(0)]
+    public int StatusCode { get; private set; }
 
     public static ApiException BadRequest(string message) => new(400, message);
 

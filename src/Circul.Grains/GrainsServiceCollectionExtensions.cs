@@ -1,19 +1,20 @@
-using Circul.Actors;
 using Circul.Grains.Accounts;
-using Circul.Grains.Conversations;
+using Circul.Grains.Hosting;
 using Circul.Grains.Panels;
 using Circul.Grains.Rooms;
 using Circul.Grains.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans;
+using Orleans.Storage;
 
 namespace Circul.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Registers the actor runtime with every grain, and the services grains use. The host supplies
-    /// <see cref="Events.IEventPublisher"/> and <see cref="Events.IGatewayControl"/>.</summary>
-    public static IServiceCollection AddCirculGrains(this IServiceCollection services, Action<ActorRuntimeOptions>? configure = null)
+    /// <summary>Registers the services grains use and the grain storage provider. Orleans finds the grains themselves
+    /// in this assembly; the host supplies <see cref="Events.IEventPublisher"/> and <see cref="Events.IGatewayControl"/>.</summary>
+    public static IServiceCollection AddCirculGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SnowflakeIdGenerator>();
@@ -21,12 +22,10 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TokenService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<PanelSnapshotCache>();
+        services.AddSingleton<PanelSnapshotSource>();
         services.AddOptions<PresenceOptions>().BindConfiguration("Circul:Presence");
-        services.AddActorRuntime(configure)
-            .AddGrain<IUserGrain, UserGrain>()
-            .AddGrain<IConversationGrain, ConversationGrain>()
-            .AddGrain<IPanelGrain, PanelGrain>()
-            .AddGrain<IChannelGrain, ChannelGrain>();
+        services.AddKeyedSingleton<IGrainStorage>(CirculGrainStorage.ProviderName, (sp, _) => ActivatorUtilities.CreateInstance<CirculGrainStorage>(sp));
+        services.AddSingleton<IIncomingGrainCallFilter, StateConflictFilter>();
         return services;
     }
 }

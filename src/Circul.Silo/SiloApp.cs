@@ -1,6 +1,7 @@
 using Circul.Contracts;
 using Circul.Grains;
 using Circul.Silo.Api;
+using Circul.Silo.Cluster;
 using Circul.Silo.Gateway;
 using Circul.Silo.Infrastructure;
 using Circul.Silo.Observability;
@@ -28,6 +29,9 @@ public static class SiloApp
         ConfigureServices(builder);
 
         var app = builder.Build();
+
+        // Listen to Orleans' instruments from the start, not from the first scrape.
+        app.Services.GetRequiredService<OrleansMetrics>();
         app.UseApiStatusBodies();
         app.UseRouting();
         RequestMetrics.UseRequestMetrics(app);
@@ -42,16 +46,11 @@ public static class SiloApp
     {
         var services = builder.Services;
 
-        // Storage first: its hosted service migrates the schema before anything else starts.
+        // Storage first: its hosted service migrates the schema before anything else starts. Orleans next: the hosted
+        // services registered after it (the gateway directory) start once the silo runs.
         services.AddCirculStorage();
-        services.AddCirculGrains(options =>
-        {
-            var idleSeconds = builder.Configuration.GetValue<int?>("Circul:Actors:IdleTimeoutSeconds");
-            if (idleSeconds is > 0)
-            {
-                options.IdleTimeout = TimeSpan.FromSeconds(idleSeconds.Value);
-            }
-        });
+        services.AddCirculGrains();
+        builder.AddCirculOrleans();
         services.AddGateway();
         services.AddHostedService(sp => sp.GetRequiredService<SiloRegistration>());
         services.AddSingleton<SiloRegistration>();
@@ -61,6 +60,7 @@ public static class SiloApp
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<MediaService>();
         services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<OrleansMetrics>();
         services.ConfigureHttpJsonOptions(options => CirculJson.Apply(options.SerializerOptions));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,7 +1,7 @@
 namespace Circul.Storage;
 
 /// <summary>Panel membership, bans and invites. The panel's small document (name, roles, categories, channels,
-/// overrides) is grain state (<see cref="Circul.Actors.IGrainStorage"/>, grain type "PanelGrain").</summary>
+/// overrides) is grain state (<see cref="IGrainStateStore"/>, grain type "PanelGrain").</summary>
 public interface IPanelStore
 {
     /// <summary>Every member of a panel, in join order.</summary>

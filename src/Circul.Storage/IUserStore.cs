@@ -17,7 +17,7 @@ public interface IUserStore
 
     /// <summary>Writes every profile column of <paramref name="user"/> if the row's version is still
     /// <paramref name="expectedVersion"/>; returns the new version (expected + 1). Throws
-    /// <see cref="Circul.Actors.InconsistentStateException"/> otherwise.</summary>
+    /// <see cref="StateConflictException"/> otherwise.</summary>
     Task<long> UpdateUserAsync(UserRecord user, long expectedVersion, CancellationToken cancellationToken = default);
 
     /// <summary>The non-deleted bots owned by a human, oldest first.</summary>

@@ -1,8 +1,11 @@
+using Orleans;
+
 namespace Circul.Storage;
 
 // Storage-side records. Grouped in one file because they are the storage contract, read together.
 
 /// <summary>A user row. <see cref="Username"/> is set for humans only (login name, unique case-insensitively).</summary>
+[GenerateSerializer, Immutable, Alias("circul.UserRecord")]
 public sealed record UserRecord(
     string Id,
     string? Username,
@@ -22,13 +25,16 @@ public sealed record UserRecord(
     long Version);
 
 /// <summary>A token row: only the SHA-256 hash of the token is stored.</summary>
+[GenerateSerializer, Immutable, Alias("circul.TokenRecord")]
 public sealed record TokenRecord(string Hash, string UserId, string Kind, DateTimeOffset CreatedAt);
 
 /// <summary>A DM or group. <see cref="DmKey"/> is "a|b" (ordinal-sorted member ids) for DMs, null for groups.</summary>
+[GenerateSerializer, Immutable, Alias("circul.ConversationRecord")]
 public sealed record ConversationRecord(
     string Id, string Kind, string? Name, string? OwnerId, string? DmKey, DateTimeOffset CreatedAt);
 
 /// <summary>A message row. <see cref="RoomId"/> is the conversation or channel id.</summary>
+[GenerateSerializer, Immutable, Alias("circul.MessageRecord")]
 public sealed record MessageRecord(
     string Id,
     string RoomId,
@@ -45,13 +51,17 @@ public sealed record MessageRecord(
     string? VisibleTo);
 
 /// <summary>One user's reaction.</summary>
+[GenerateSerializer, Immutable, Alias("circul.ReactionRecord")]
 public sealed record ReactionRecord(string Emoji, string UserId, DateTimeOffset CreatedAt);
 
 /// <summary>The sender columns joined onto a message when it is read.</summary>
+[GenerateSerializer, Immutable, Alias("circul.SenderRecord")]
 public sealed record SenderRecord(string Id, string Name, bool IsBot, string AvatarUrl);
 
 /// <summary>A message as read back: the row, its sender (current profile), its reactions in insertion order.</summary>
+[GenerateSerializer, Immutable, Alias("circul.StoredMessage")]
 public sealed record StoredMessage(MessageRecord Message, SenderRecord Sender, IReadOnlyList<ReactionRecord> Reactions);
 
 /// <summary>An uploaded image (avatar or banner), served by file name.</summary>
+[GenerateSerializer, Immutable, Alias("circul.MediaRecord")]
 public sealed record MediaRecord(string FileName, string UserId, string Mime, byte[] Data, DateTimeOffset CreatedAt);

@@ -1,12 +1,11 @@
 using System.Globalization;
-using Circul.Actors;
 
 namespace Circul.Storage;
 
-/// <summary>The actor runtime's <see cref="IGrainStorage"/> on the <c>grain_state</c> table. The etag is a version
+/// <summary>The grain state documents (<see cref="IGrainStateStore"/>) on the <c>grain_state</c> table. The etag is a version
 /// number (as a string) incremented by every write; a clear keeps the row with no data and a bumped version, so an
 /// etag is never reused for a key and a stale writer always fails.</summary>
-internal sealed class SqlGrainStorage(SqlDialect dialect) : IGrainStorage
+internal sealed class SqlGrainStorage(SqlDialect dialect) : IGrainStateStore
 {
     public async Task<GrainStateRecord?> ReadAsync(string grainType, string grainKey, CancellationToken cancellationToken)
     {
@@ -35,7 +34,7 @@ internal sealed class SqlGrainStorage(SqlDialect dialect) : IGrainStorage
         if (expectedETag is not null)
         {
             expected = ParseETag(expectedETag)
-                ?? throw new InconsistentStateException($"Grain state {grainType}/{grainKey}: '{expectedETag}' is not an etag of this storage.");
+                ?? throw new StateConflictException($"Grain state {grainType}/{grainKey}: '{expectedETag}' is not an etag of this storage.");
         }
 
         await using var lease = await dialect.AcquireWriteConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -63,7 +62,7 @@ internal sealed class SqlGrainStorage(SqlDialect dialect) : IGrainStorage
         var etag = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         if (etag is null or DBNull)
         {
-            throw new InconsistentStateException(expectedETag is null
+            throw new StateConflictException(expectedETag is null
                 ? $"Grain state {grainType}/{grainKey} exists already (expected none)."
                 : $"Grain state {grainType}/{grainKey} is no longer at etag {expectedETag}.");
         }
@@ -85,14 +84,14 @@ internal sealed class SqlGrainStorage(SqlDialect dialect) : IGrainStorage
             exists.AddText("grain_key", grainKey);
             if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
             {
-                throw new InconsistentStateException($"Grain state {grainType}/{grainKey} exists (expected none).");
+                throw new StateConflictException($"Grain state {grainType}/{grainKey} exists (expected none).");
             }
 
             return;
         }
 
         var expected = ParseETag(expectedETag)
-            ?? throw new InconsistentStateException($"Grain state {grainType}/{grainKey}: '{expectedETag}' is not an etag of this storage.");
+            ?? throw new StateConflictException($"Grain state {grainType}/{grainKey}: '{expectedETag}' is not an etag of this storage.");
         await using var command = lease.Connection.CreateCommand(
             """
             UPDATE grain_state SET etag = etag + 1, data = NULL
@@ -103,7 +102,7 @@ internal sealed class SqlGrainStorage(SqlDialect dialect) : IGrainStorage
         command.AddInt64("expected", expected);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            throw new InconsistentStateException($"Grain state {grainType}/{grainKey} is no longer at etag {expectedETag}.");
+            throw new StateConflictException($"Grain state {grainType}/{grainKey} is no longer at etag {expectedETag}.");
         }
     }
 

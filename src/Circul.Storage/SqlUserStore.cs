@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Circul.Actors;
+
 
 namespace Circul.Storage;
 
@@ -104,7 +104,7 @@ internal sealed class SqlUserStore(SqlDialect dialect) : IUserStore
 
         if (rows == 0)
         {
-            throw new InconsistentStateException($"User {user.Id} is not at version {expectedVersion} (changed by another writer, or missing).");
+            throw new StateConflictException($"User {user.Id} is not at version {expectedVersion} (changed by another writer, or missing).");
         }
 
         return expectedVersion + 1;

@@ -1,4 +1,3 @@
-using Circul.Actors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +12,7 @@ public static class StorageServiceCollectionExtensions
     public const string ConfigurationSection = "Circul:Storage";
 
     /// <summary>Binds <see cref="StorageOptions"/> from <c>Circul:Storage</c> and registers the dialect, every store
-    /// interface, <see cref="IGrainStorage"/> (replacing any earlier registration), the durable writer, and the
+    /// interface, <see cref="IGrainStateStore"/> (replacing any earlier registration), the durable writer, and the
     /// migrator as the FIRST hosted service (so the schema is ready before anything else starts).</summary>
     public static IServiceCollection AddCirculStorage(this IServiceCollection services)
     {
@@ -47,8 +46,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IPanelStore, SqlPanelStore>();
         services.TryAddSingleton<IStorageHealth, SqlStorageHealth>();
 
-        services.RemoveAll<IGrainStorage>();
-        services.AddSingleton<IGrainStorage, SqlGrainStorage>();
+        services.RemoveAll<IGrainStateStore>();
+        services.AddSingleton<IGrainStateStore, SqlGrainStorage>();
 
         services.TryAddSingleton<BatchingDurableWriter>();
         services.TryAddSingleton<IDurableWriter>(sp => sp.GetRequiredService<BatchingDurableWriter>());

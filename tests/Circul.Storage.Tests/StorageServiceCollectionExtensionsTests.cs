@@ -1,4 +1,3 @@
-using Circul.Actors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,15 +37,14 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public void AddCirculStorage_ReplacesAnEarlierGrainStorage_AndIsIdempotent()
+    public void AddCirculStorage_RegistersTheSqlGrainStateStoreOnce_AndIsIdempotent()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IGrainStorage, MemoryGrainStorage>();
 
         services.AddCirculStorage();
         services.AddCirculStorage();
 
-        var grainStorage = Assert.Single(services, d => d.ServiceType == typeof(IGrainStorage));
+        var grainStorage = Assert.Single(services, d => d.ServiceType == typeof(IGrainStateStore));
         Assert.Equal(typeof(SqlGrainStorage), grainStorage.ImplementationType);
         Assert.Single(services, d => d.ImplementationType == typeof(StorageMigrationHostedService));
     }

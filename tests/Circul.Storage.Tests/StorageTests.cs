@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
-using Circul.Actors;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Storage.Tests;
@@ -23,7 +22,7 @@ public abstract class StorageTests(StorageFixture fixture)
 
     private IStorageHealth Health => fixture.Get<IStorageHealth>();
 
-    private IGrainStorage GrainStorage => fixture.Get<IGrainStorage>();
+    private IGrainStateStore GrainStorage => fixture.Get<IGrainStateStore>();
 
     private IDurableWriter Writer => fixture.Get<IDurableWriter>();
 
@@ -149,13 +148,13 @@ public abstract class StorageTests(StorageFixture fixture)
         await Users.CreateUserAsync(original, "pw");
         await Users.UpdateUserAsync(original with { Name = "first" }, expectedVersion: 1);
 
-        await Assert.ThrowsAsync<InconsistentStateException>(
+        await Assert.ThrowsAsync<StateConflictException>(
             () => Users.UpdateUserAsync(original with { Name = "stale" }, expectedVersion: 1));
 
         var read = await Users.GetUserAsync(id);
         Assert.Equal("first", read?.Name);
         Assert.Equal(2, read?.Version);
-        await Assert.ThrowsAsync<InconsistentStateException>(
+        await Assert.ThrowsAsync<StateConflictException>(
             () => Users.UpdateUserAsync(TestData.User(TestData.Unique("missing"), null), expectedVersion: 1));
     }
 
@@ -581,23 +580,23 @@ public abstract class StorageTests(StorageFixture fixture)
 
         var e1 = await GrainStorage.WriteAsync(type, key, """{"n":1}""", null, default);
         Assert.Equal(new GrainStateRecord("""{"n":1}""", e1), await GrainStorage.ReadAsync(type, key, default));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.WriteAsync(type, key, "{}", null, default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.WriteAsync(type, key, "{}", null, default));
 
         var e2 = await GrainStorage.WriteAsync(type, key, """{"n":2}""", e1, default);
         Assert.NotEqual(e1, e2);
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.WriteAsync(type, key, """{"n":3}""", e1, default));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.WriteAsync(type, key, "{}", "not-an-etag", default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.WriteAsync(type, key, """{"n":3}""", e1, default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.WriteAsync(type, key, "{}", "not-an-etag", default));
         Assert.Equal(new GrainStateRecord("""{"n":2}""", e2), await GrainStorage.ReadAsync(type, key, default));
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.ClearAsync(type, key, e1, default));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.ClearAsync(type, key, null, default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.ClearAsync(type, key, e1, default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.ClearAsync(type, key, null, default));
         await GrainStorage.ClearAsync(type, key, e2, default);
         Assert.Null(await GrainStorage.ReadAsync(type, key, default));
         await GrainStorage.ClearAsync(type, key, null, default);
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.ClearAsync(type, key, e2, default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.ClearAsync(type, key, e2, default));
 
         // A writer still holding an etag from before the clear fails; a new document never reuses an old etag.
-        await Assert.ThrowsAsync<InconsistentStateException>(() => GrainStorage.WriteAsync(type, key, "{}", e2, default));
+        await Assert.ThrowsAsync<StateConflictException>(() => GrainStorage.WriteAsync(type, key, "{}", e2, default));
         var e3 = await GrainStorage.WriteAsync(type, key, """{"n":4}""", null, default);
         Assert.DoesNotContain(e3, new[] { e1, e2 });
         Assert.Equal(new GrainStateRecord("""{"n":4}""", e3), await GrainStorage.ReadAsync(type, key, default));
@@ -616,7 +615,7 @@ public abstract class StorageTests(StorageFixture fixture)
         await Task.WhenAll(attempts).ContinueWith(_ => { }, TaskScheduler.Default);
 
         Assert.Equal(1, attempts.Count(t => t.IsCompletedSuccessfully));
-        Assert.All(attempts.Where(t => !t.IsCompletedSuccessfully), t => Assert.IsType<InconsistentStateException>(t.Exception?.InnerException));
+        Assert.All(attempts.Where(t => !t.IsCompletedSuccessfully), t => Assert.IsType<StateConflictException>(t.Exception?.InnerException));
     }
 
     // ------------------------------------------------------------------ durable writer

@@ -1,6 +1,6 @@
 using Circul.Contracts;
 using Circul.Grains.Users;
-using Circul.Actors;
+
 using Circul.Storage;
 
 namespace Circul.Grains.Accounts;

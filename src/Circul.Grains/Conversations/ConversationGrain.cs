@@ -1,8 +1,9 @@
-using Circul.Actors;
 using Circul.Contracts;
+using Circul.Grains.Events;
 using Circul.Grains.Rooms;
 using Circul.Grains.Users;
 using Circul.Storage;
+using Orleans;
 
 namespace Circul.Grains.Conversations;
 
@@ -14,8 +15,9 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
 
     private ConversationRecord? _conversation;
     private List<string> _members = [];
-    private RoomAudience _audience = new(new HashSet<string>(), null);
+    private RoomAudience _audience = new(EventAudience.Users([]), static _ => false);
     private RoomMessaging? _messaging;
+    private string? _grainKey;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -28,8 +30,6 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
             await _messaging.LoadAsync();
         }
     }
-
-    protected override Task OnStateConflictAsync() => OnActivateAsync(CancellationToken.None);
 
     public async Task<ConversationDto> OpenDmAsync(string callerId, string peerId)
     {
@@ -73,11 +73,14 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         return Task.FromResult(ToDto());
     }
 
-    public async Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false)
+    public async Task<MessageDto> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false)
     {
         RequireMember(senderId, groupsOnly);
         var sender = await GrainFactory.GetGrain<IUserGrain>(senderId).GetSenderAsync();
-        return await _messaging!.SendAsync(sender, draft, idempotencyKey, _audience);
+        RequireMember(senderId, groupsOnly); // again: other calls may have run while this one awaited the sender
+        var accepted = await _messaging!.SendAsync(sender, draft, idempotencyKey, _audience);
+        await accepted.Durable;
+        return accepted.Value;
     }
 
     public Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false)
@@ -220,7 +223,13 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         }
     }
 
-    private void RebuildAudience() => _audience = new RoomAudience(new HashSet<string>(_members, StringComparer.Ordinal), null);
+    private string GrainKey => _grainKey ??= this.GetPrimaryKeyString();
+
+    private void RebuildAudience()
+    {
+        var members = new HashSet<string>(_members, StringComparer.Ordinal);
+        _audience = new RoomAudience(EventAudience.Users([.. _members]), members.Contains);
+    }
 
     private ConversationDto ToDto()
     {

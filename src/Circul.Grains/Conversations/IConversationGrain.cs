@@ -1,9 +1,11 @@
-using Circul.Actors;
+using Orleans;
+using Orleans.Concurrency;
 using Circul.Contracts;
 
 namespace Circul.Grains.Conversations;
 
 /// <summary>One per DM or group: members, and the room's messages.</summary>
+[Alias("circul.IConversationGrain")]
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Opens the DM between two users (the key must be <see cref="Ids.DmId"/> of their DM key); idempotent.</summary>
@@ -15,7 +17,10 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ConversationDto> GetAsync(string callerId);
 
     /// <summary>Sends a message; with <paramref name="groupsOnly"/> (the /api/groups routes) a DM answers 404.</summary>
-    Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false);
+    /// <remarks>Interleaves: the turn orders and enqueues the write, and the next send starts while this one commits;
+    /// the call answers once the message is durable.</remarks>
+    [AlwaysInterleave]
+    Task<MessageDto> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false);
 
     Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false);
 

@@ -1,7 +1,11 @@
 namespace Circul.Grains.Events;
 
-/// <summary>Hands committed events to every gateway (in-process for one silo). Must not block: it enqueues.</summary>
+/// <summary>Hands committed events to every silo's gateway. Never blocks: it enqueues. Events published from one silo
+/// reach each silo in the order they were published.</summary>
 public interface IEventPublisher
 {
     void Publish(OutboundEvent outboundEvent);
+
+    /// <summary>Tells every silo that the panel's snapshot reached <paramref name="version"/>, in order with the events.</summary>
+    void AnnounceSnapshot(string panelId, long version);
 }

@@ -1,25 +1,32 @@
-using Circul.Actors;
 using Circul.Contracts;
 using Circul.Grains.Conversations;
+using Circul.Grains.Events;
 using Circul.Grains.Rooms;
 using Circul.Grains.Users;
 using Circul.Storage;
+using Orleans;
 
 namespace Circul.Grains.Panels;
 
 /// <summary>Owns a panel channel's messages. Reads the panel's immutable snapshot from the silo cache (asking the
 /// panel grain only when it is not there), so calls flow Channel → Panel and never back.</summary>
 public sealed class ChannelGrain(
-    PanelSnapshotCache snapshots, RoomMessagingFactory messagingFactory, IMessageStore messages, IDurableWriter writer) : Grain, IChannelGrain
+    PanelSnapshotSource snapshots, RoomMessagingFactory messagingFactory, IMessageStore messages, IDurableWriter writer) : Grain, IChannelGrain
 {
     private RoomMessaging? _messaging;
     private string? _panelId;
+    private string? _grainKey;
 
-    public async Task<Accepted<MessageDto>> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey)
+    public async Task<MessageDto> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey)
     {
-        var snapshot = await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
+        await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
         var sender = await GrainFactory.GetGrain<IUserGrain>(senderId).GetSenderAsync();
-        return await _messaging!.SendAsync(sender, draft, idempotencyKey, Audience(snapshot));
+
+        // Checked again on the latest snapshot: other calls may have run while this one awaited the sender.
+        var snapshot = await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
+        var accepted = await _messaging!.SendAsync(sender, draft, idempotencyKey, Audience(snapshot));
+        await accepted.Durable;
+        return accepted.Value;
     }
 
     public async Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string panelId, string callerId, int limit, string? before, string? after)
@@ -83,7 +90,7 @@ public sealed class ChannelGrain(
 
     private RoomAudience Audience(PanelSnapshot snapshot)
     {
-        return new RoomAudience(snapshot.MemberSet, snapshot.ViewFilter(GrainKey));
+        return new RoomAudience(EventAudience.ChannelViewers(snapshot.PanelId, GrainKey, snapshot.Version), snapshot.ViewFilter(GrainKey));
     }
 
     /// <summary>The snapshot after checking: the channel is in the panel and visible to the caller (else 404), and the
@@ -95,10 +102,7 @@ public sealed class ChannelGrain(
             throw ApiException.NotFound(notFound);
         }
 
-        if (!snapshots.TryGet(panelId, out var snapshot))
-        {
-            snapshot = await GrainFactory.GetGrain<IPanelGrain>(panelId).GetSnapshotAsync();
-        }
+        var snapshot = await snapshots.LatestAsync(panelId);
 
         if (!snapshot.Permissions.Channels.ContainsKey(GrainKey) || !snapshot.IsMember(callerId))
         {
@@ -125,4 +129,6 @@ public sealed class ChannelGrain(
 
         return snapshot;
     }
+
+    private string GrainKey => _grainKey ??= this.GetPrimaryKeyString();
 }

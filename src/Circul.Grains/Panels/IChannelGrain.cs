@@ -1,4 +1,5 @@
-using Circul.Actors;
+using Orleans;
+using Orleans.Concurrency;
 using Circul.Contracts;
 using Circul.Grains.Conversations;
 
@@ -6,9 +7,13 @@ namespace Circul.Grains.Panels;
 
 /// <summary>One per panel channel: its messages, reactions and read markers. Every method takes the panel id the
 /// route named and checks the channel belongs to it; permissions come from the panel's snapshot.</summary>
+[Alias("circul.IChannelGrain")]
 public interface IChannelGrain : IGrainWithStringKey
 {
-    Task<Accepted<MessageDto>> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey);
+    /// <remarks>Interleaves: the turn orders and enqueues the write, and the next send starts while this one commits;
+    /// the call answers once the message is durable.</remarks>
+    [AlwaysInterleave]
+    Task<MessageDto> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey);
 
     Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string panelId, string callerId, int limit, string? before, string? after);
 

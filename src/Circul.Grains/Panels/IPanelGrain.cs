@@ -1,18 +1,20 @@
-using Circul.Actors;
+using Orleans;
 using Circul.Contracts;
 
 namespace Circul.Grains.Panels;
 
 /// <summary>One per panel: members, roles, member roles, categories, channels and their overrides, bans, invites; the
 /// permission function and its immutable snapshot. Every method checks the caller: non-members get 404.</summary>
+[Alias("circul.IPanelGrain")]
 public interface IPanelGrain : IGrainWithStringKey
 {
     Task<PanelDto> CreateAsync(string creatorId, string name);
 
     Task<PanelDto> GetAsync(string callerId);
 
-    /// <summary>The current snapshot (also published to <see cref="PanelSnapshotCache"/>); 404 for unknown panels.</summary>
-    Task<PanelSnapshot> GetSnapshotAsync();
+    /// <summary>The snapshot of <paramref name="version"/> if this activation still has it, else the current one (0: the
+    /// current one); 404 for unknown panels. Silos that lack a version fetch it here once.</summary>
+    Task<PanelSnapshotData> GetSnapshotAsync(long version);
 
     Task<PanelDto> UpdateAsync(string callerId, string? name, Permission? everyonePermissions);
 

@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
-using Circul.Actors;
 using Circul.Contracts;
 using Circul.Grains.Conversations;
 using Circul.Grains.Events;
+using Circul.Grains.Hosting;
 using Circul.Grains.Rooms;
 using Circul.Grains.Users;
 using Circul.Storage;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Circul.Grains.Panels;
 
@@ -17,7 +19,9 @@ public sealed class PanelGrain(
     IEventPublisher events,
     PanelSnapshotCache cache,
     RoomMessagingFactory messaging,
-    TimeProvider time) : Grain<PanelState>, IPanelGrain
+    TimeProvider time,
+    // The storage name stays the grain class's, as the rows written before Orleans were keyed.
+    [PersistentState("PanelGrain", CirculGrainStorage.ProviderName)] IPersistentState<PanelState> document) : Grain, IPanelGrain
 {
     public const int MaxRoles = 250;
     public const int MaxChannels = 500;
@@ -32,30 +36,29 @@ public sealed class PanelGrain(
     // per-role-set work (grouping panel_updated by view, finding view changes) never walks the member list.
     private readonly Dictionary<RoleSet, int> _roleSetUse = new(ReferenceEqualityComparer.Instance);
     private PanelSnapshot? _snapshot;
+    private string? _grainKey;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await LoadMembersAsync(cancellationToken);
     }
 
-    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         cache.Remove(GrainKey);
         return Task.CompletedTask;
     }
 
-    protected override Task OnStateConflictAsync() => LoadMembersAsync(CancellationToken.None);
-
     public async Task<PanelDto> CreateAsync(string creatorId, string name)
     {
-        if (RecordExists)
+        if (document.RecordExists)
         {
             throw ApiException.Conflict("panel exists");
         }
 
         var channelId = Ids.NewId("ch-");
         var categoryId = Ids.NewId("cat-");
-        State = new PanelState
+        document.State = new PanelState
         {
             Name = name,
             CreatorId = creatorId,
@@ -63,7 +66,7 @@ public sealed class PanelGrain(
             Channels = [new ChannelState(channelId, "general", categoryId, "", 0, [])],
             CreatedAt = time.GetUtcNow(),
         };
-        await WriteStateAsync();
+        await document.WriteStateAsync();
         await store.AddMemberAsync(GrainKey, creatorId, time.GetUtcNow());
         PutMember(creatorId, RoleSet.Empty);
         RebuildSnapshot();
@@ -77,10 +80,11 @@ public sealed class PanelGrain(
         return Task.FromResult(ToDto(callerId));
     }
 
-    public Task<PanelSnapshot> GetSnapshotAsync()
+    public Task<PanelSnapshotData> GetSnapshotAsync(long version)
     {
         RequirePanel();
-        return Task.FromResult(_snapshot!);
+        var snapshot = version != 0 && cache.TryGet(GrainKey, version, out var kept) ? kept : _snapshot!;
+        return Task.FromResult(PanelSnapshotData.From(snapshot));
     }
 
     public async Task<PanelDto> UpdateAsync(string callerId, string? name, Permission? everyonePermissions)
@@ -111,9 +115,9 @@ public sealed class PanelGrain(
 
         var formerMembers = _snapshot!.MemberSet;
         State.Deleted = true;
-        await WriteStateAsync();
+        await document.WriteStateAsync();
         await store.DeletePanelAsync(GrainKey);
-        Publish(EventTypes.PanelDeleted, new PanelDeletedPayload(GrainKey), formerMembers);
+        Publish(EventTypes.PanelDeleted, new PanelDeletedPayload(GrainKey), EventAudience.Users(formerMembers));
         foreach (var member in formerMembers)
         {
             await GrainFactory.GetGrain<IUserGrain>(member).LeftPanelAsync(GrainKey);
@@ -217,7 +221,7 @@ public sealed class PanelGrain(
         }
 
         var before = await SaveDocumentAsync();
-        Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, channelId), before.MemberSet, before.ViewFilter(channelId));
+        Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, channelId), EventAudience.ChannelViewers(GrainKey, channelId, before.Version));
         PublishPanelUpdated();
     }
 
@@ -370,7 +374,7 @@ public sealed class PanelGrain(
             ReplaceChannel(channel with { Overrides = [.. channel.Overrides.Where(o => o.RoleId != roleId)] });
         }
 
-        await WriteStateAsync();
+        await document.WriteStateAsync();
         await store.RemoveRoleFromMembersAsync(GrainKey, roleId);
         var before = _snapshot!;
         var roleSetsBefore = _roleSetUse.Keys.ToList();
@@ -544,7 +548,7 @@ public sealed class PanelGrain(
         }
 
         await store.AddBanAsync(new PanelBanRecord(GrainKey, userId, reason, callerId, time.GetUtcNow()));
-        Publish(EventTypes.PanelBanned, new PanelBannedPayload(GrainKey, State.Name, reason), [userId]);
+        Publish(EventTypes.PanelBanned, new PanelBannedPayload(GrainKey, State.Name, reason), EventAudience.Users([userId]));
         if (_members.ContainsKey(userId))
         {
             await RemoveAsync(userId, $"{user.Name} was banned from the panel.", notifyLeaver: false);
@@ -557,9 +561,9 @@ public sealed class PanelGrain(
         await store.AddMemberAsync(GrainKey, userId, time.GetUtcNow());
         PutMember(userId, RoleSet.Empty);
         _snapshot = _snapshot!.WithMembers(_members);
-        cache.Set(_snapshot);
+        SetSnapshot(_snapshot);
         await GrainFactory.GetGrain<IUserGrain>(userId).JoinedPanelAsync(GrainKey);
-        Publish(EventTypes.PanelMemberJoined, new PanelMemberPayload(GrainKey, userId), _snapshot.MemberSet);
+        Publish(EventTypes.PanelMemberJoined, new PanelMemberPayload(GrainKey, userId), EventAudience.PanelMembers(GrainKey, _snapshot.Version));
         await PostSystemMessageAsync($"{user.Name} joined the panel.");
     }
 
@@ -568,10 +572,13 @@ public sealed class PanelGrain(
         await store.RemoveMemberAsync(GrainKey, userId);
         PutMember(userId, null);
         _snapshot = _snapshot!.WithMembers(_members);
-        cache.Set(_snapshot);
+        SetSnapshot(_snapshot);
         await GrainFactory.GetGrain<IUserGrain>(userId).LeftPanelAsync(GrainKey);
-        IReadOnlyCollection<string> audience = notifyLeaver ? [.. _snapshot.MemberSet, userId] : _snapshot.MemberSet;
-        Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), audience);
+        Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), EventAudience.PanelMembers(GrainKey, _snapshot.Version));
+        if (notifyLeaver)
+        {
+            Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), EventAudience.Users([userId]));
+        }
         await PostSystemMessageAsync(systemText);
     }
 
@@ -586,7 +593,7 @@ public sealed class PanelGrain(
         var snapshot = _snapshot!;
         var room = messaging.Create(channel.Id, GrainKey);
         var sender = new SenderDto(GrainKey, State.Name, false, "");
-        var audience = new RoomAudience(snapshot.MemberSet, snapshot.ViewFilter(channel.Id));
+        var audience = new RoomAudience(EventAudience.ChannelViewers(GrainKey, channel.Id, snapshot.Version), snapshot.ViewFilter(channel.Id));
         var accepted = await room.SendAsync(sender, new MessageDraft(text, false, false, [], null), null, audience, isSystem: true);
         await accepted.Durable;
     }
@@ -598,7 +605,7 @@ public sealed class PanelGrain(
         var before = _snapshot!;
         PutMember(userId, roles);
         _snapshot = _snapshot!.WithMembers(_members);
-        cache.Set(_snapshot);
+        SetSnapshot(_snapshot);
         PublishPanelUpdated();
         PublishViewChanges(before, _snapshot, onlyMember: userId);
     }
@@ -611,9 +618,8 @@ public sealed class PanelGrain(
         var after = _snapshot!;
 
         // Members who keep sight of the channel get the update; those who lose it a delete, those who gain it a create.
-        var wasViewer = before.ViewFilter(channel.Id);
-        var isViewer = after.ViewFilter(channel.Id);
-        Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated), after.MemberSet, u => wasViewer(u) && isViewer(u));
+        Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated),
+            EventAudience.ViewChange(AudienceKind.ChannelKeptView, GrainKey, channel.Id, before.Version, after.Version));
         PublishViewChanges(before, after, onlyChannel: channel.Id);
         return ToChannelDto(updated);
     }
@@ -622,14 +628,14 @@ public sealed class PanelGrain(
     private async Task<PanelSnapshot> SaveDocumentAsync()
     {
         var before = _snapshot!;
-        await WriteStateAsync();
+        await document.WriteStateAsync();
         RebuildSnapshot();
         return before;
     }
 
     private async Task LoadMembersAsync(CancellationToken cancellationToken)
     {
-        if (!RecordExists || State.Deleted)
+        if (!document.RecordExists || State.Deleted)
         {
             _snapshot = null;
             return;
@@ -690,13 +696,24 @@ public sealed class PanelGrain(
 
     private void RebuildSnapshot()
     {
-        _snapshot = new PanelSnapshot(GrainKey, (_snapshot?.Version ?? 0) + 1, new PanelPermissions(State), _members);
-        cache.Set(_snapshot);
+        // Versions stay increasing across activations (a silo may hold an older activation's snapshots): the first one
+        // of an activation starts from the clock, a thousand versions per millisecond.
+        var version = _snapshot is null ? time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 : _snapshot.Version + 1;
+        SetSnapshot(new PanelSnapshot(GrainKey, version, new PanelPermissions(State), _members));
+    }
+
+    /// <summary>Makes <paramref name="snapshot"/> the current one, in this silo's cache and, as a version notice, on the
+    /// other silos (so that none of them keeps serving an older copy as the latest).</summary>
+    private void SetSnapshot(PanelSnapshot snapshot)
+    {
+        _snapshot = snapshot;
+        cache.Set(snapshot);
+        events.AnnounceSnapshot(GrainKey, snapshot.Version);
     }
 
     private void RequirePanel()
     {
-        if (!RecordExists || State.Deleted || _snapshot is null)
+        if (!document.RecordExists || State.Deleted || _snapshot is null)
         {
             throw ApiException.NotFound("panel");
         }
@@ -826,14 +843,11 @@ public sealed class PanelGrain(
         State.Categories[index] = change(State.Categories[index]);
     }
 
-    private void Publish<T>(string type, T payload, IReadOnlyCollection<string> recipients, Func<string, bool>? filter = null) =>
-        events.Publish(OutboundEvent.Create(type, payload, recipients, filter));
+    private void Publish<T>(string type, T payload, EventAudience audience) =>
+        events.Publish(OutboundEvent.Create(type, payload, audience));
 
-    private void PublishToViewers<T>(string type, T payload, string channelId)
-    {
-        var snapshot = _snapshot!;
-        Publish(type, payload, snapshot.MemberSet, snapshot.ViewFilter(channelId));
-    }
+    private void PublishToViewers<T>(string type, T payload, string channelId) =>
+        Publish(type, payload, EventAudience.ChannelViewers(GrainKey, channelId, _snapshot!.Version));
 
     /// <summary>panel_updated carries each member's own view of the panel (categories list only the channels it can
     /// view, so hidden channels' ids do not leak): one serialization per distinct set of viewable channels, found per
@@ -857,17 +871,15 @@ public sealed class PanelGrain(
 
         if (groups.Count == 1)
         {
-            Publish(EventTypes.PanelUpdated, ToDto(_ => true), snapshot.MemberSet);
+            Publish(EventTypes.PanelUpdated, ToDto(_ => true), EventAudience.PanelMembers(GrainKey, snapshot.Version));
             return;
         }
 
-        var creator = State.CreatorId;
         foreach (var (key, sets) in groups)
         {
             var visible = new HashSet<string>(key.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
-            var isEverything = key == everything;
-            Publish(EventTypes.PanelUpdated, ToDto(visible.Contains), snapshot.MemberSet,
-                u => u == creator ? isEverything : snapshot.Members.TryGetValue(u, out var roles) && sets.Contains(roles));
+            var audience = EventAudience.PanelRoleSets(GrainKey, snapshot.Version, [.. sets.Select(r => r.Key)], includeCreator: key == everything);
+            Publish(EventTypes.PanelUpdated, ToDto(visible.Contains), audience);
         }
     }
 
@@ -894,10 +906,10 @@ public sealed class PanelGrain(
                 continue;
             }
 
-            var wasViewer = before.ViewFilter(ch);
-            var isViewer = after.ViewFilter(ch);
-            Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, ch), after.MemberSet, u => wasViewer(u) && !isViewer(u));
-            Publish(EventTypes.PanelChannelCreated, ToChannelDto(channel), after.MemberSet, u => !wasViewer(u) && isViewer(u));
+            Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, ch),
+                EventAudience.ViewChange(AudienceKind.ChannelLostView, GrainKey, ch, before.Version, after.Version));
+            Publish(EventTypes.PanelChannelCreated, ToChannelDto(channel),
+                EventAudience.ViewChange(AudienceKind.ChannelGainedView, GrainKey, ch, before.Version, after.Version));
         }
     }
 
@@ -938,4 +950,8 @@ public sealed class PanelGrain(
     private static RoleDto ToRoleDto(RoleState r) => new(r.Id, r.Name, r.Color, r.Position, Permissions.ToNames(r.Permissions));
 
     private static CategoryDto ToCategoryDto(CategoryState c) => new(c.Id, c.Name, c.ChannelIds);
+
+    private PanelState State => document.State;
+
+    private string GrainKey => _grainKey ??= this.GetPrimaryKeyString();
 }

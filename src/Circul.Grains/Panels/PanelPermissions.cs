@@ -10,12 +10,17 @@ public sealed class PanelPermissions
     private readonly ConcurrentDictionary<(string RoleSetKey, string? ChannelId), Permission> _cache = new();
 
     public PanelPermissions(PanelState state)
+        : this(state.Name, state.CreatorId, state.Everyone, state.Roles, state.Channels)
     {
-        PanelName = state.Name;
-        CreatorId = state.CreatorId;
-        Everyone = state.Everyone;
-        Roles = state.Roles.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        Channels = state.Channels.ToDictionary(c => c.Id, StringComparer.Ordinal);
+    }
+
+    public PanelPermissions(string panelName, string creatorId, Permission everyone, IEnumerable<RoleState> roles, IEnumerable<ChannelState> channels)
+    {
+        PanelName = panelName;
+        CreatorId = creatorId;
+        Everyone = everyone;
+        Roles = roles.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        Channels = channels.ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
 
     /// <summary>The panel's name (the sender name of its system messages).</summary>

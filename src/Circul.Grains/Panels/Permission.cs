@@ -1,7 +1,10 @@
+using Orleans;
+
 namespace Circul.Grains.Panels;
 
 /// <summary>Panel permissions as bit flags.</summary>
 [Flags]
+[GenerateSerializer, Alias("circul.Permission")]
 public enum Permission : long
 {
     None = 0,

@@ -2,9 +2,12 @@ using Circul.Grains.Events;
 
 namespace Circul.Grains.Rooms;
 
-/// <summary>Who receives a room's events: candidate user ids and, for panel channels, a view filter.
-/// Immutable: a grain replaces it when membership or permissions change.</summary>
-public sealed record RoomAudience(IReadOnlyCollection<string> Recipients, Func<string, bool>? Filter)
+/// <summary>Who receives a room's events: the audience as data (what travels with each event) and, for the grain's own
+/// use (mention resolution), the same test as a function. Immutable: a grain replaces it when membership or
+/// permissions change.</summary>
+public sealed record RoomAudience(EventAudience Audience, Func<string, bool> CanView)
 {
-    public bool CanView(string userId) => RecipientSets.Contains(Recipients, userId) && (Filter?.Invoke(userId) ?? true);
+    /// <summary>The part of this audience among <paramref name="userIds"/> (the mentioned users).</summary>
+    public EventAudience Among(string[] userIds) =>
+        Audience.Kind == AudienceKind.Users ? EventAudience.Users(userIds.Where(CanView)) : Audience with { UserIds = userIds };
 }

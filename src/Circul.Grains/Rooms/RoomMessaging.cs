@@ -57,13 +57,13 @@ public sealed class RoomMessaging(
         LastMessageId = record.Id;
 
         var newEvent = panelId is null
-            ? OutboundEvent.Create(EventTypes.MessageNew, new MessageNewPayload(roomId, dto), audience.Recipients, audience.Filter)
-            : OutboundEvent.Create(EventTypes.PanelMessage, new PanelMessagePayload(panelId, roomId, dto), audience.Recipients, audience.Filter);
+            ? OutboundEvent.Create(EventTypes.MessageNew, new MessageNewPayload(roomId, dto), audience.Audience)
+            : OutboundEvent.Create(EventTypes.PanelMessage, new PanelMessagePayload(panelId, roomId, dto), audience.Audience);
         OutboundEvent? mentionEvent = null;
         var mentioned = mentions.Where(m => m != sender.Id).ToArray();
         if (mentioned.Length > 0)
         {
-            mentionEvent = OutboundEvent.Create(EventTypes.Mention, new MentionPayload(dto, roomId, panelId, sender.Id), mentioned, audience.Filter);
+            mentionEvent = OutboundEvent.Create(EventTypes.Mention, new MentionPayload(dto, roomId, panelId, sender.Id), audience.Among(mentioned));
         }
 
         var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey), () =>
@@ -106,7 +106,7 @@ public sealed class RoomMessaging(
         var editedAt = time.GetUtcNow();
         var edited = stored with { Message = stored.Message with { Text = text, EditedAt = editedAt } };
         var payload = new MessageEditedPayload(roomId, panelId, ChannelId, new EditedMessageDto(stored.Message.Id, text, editedAt));
-        var e = OutboundEvent.Create(EventTypes.MessageEdited, payload, audience.Recipients, audience.Filter);
+        var e = OutboundEvent.Create(EventTypes.MessageEdited, payload, audience.Audience);
         await writer.SubmitAsync(new EditMessageOp(stored.Message.Id, text, editedAt), () => events.Publish(e));
         return MessageMapper.ToDto(edited);
     }
@@ -114,7 +114,7 @@ public sealed class RoomMessaging(
     public async Task DeleteAsync(StoredMessage stored, RoomAudience audience)
     {
         var payload = new MessageDeletedPayload(roomId, panelId, ChannelId, stored.Message.Id);
-        var e = OutboundEvent.Create(EventTypes.MessageDeleted, payload, audience.Recipients, audience.Filter);
+        var e = OutboundEvent.Create(EventTypes.MessageDeleted, payload, audience.Audience);
         await writer.SubmitAsync(new DeleteMessageOp(stored.Message.Id, time.GetUtcNow()), () => events.Publish(e));
         if (LastMessageId == stored.Message.Id)
         {
@@ -130,7 +130,7 @@ public sealed class RoomMessaging(
         }
 
         var payload = new ReactionPayload(stored.Message.Id, emoji, userId, roomId, panelId, ChannelId);
-        var e = OutboundEvent.Create(EventTypes.ReactionAdded, payload, audience.Recipients, audience.Filter);
+        var e = OutboundEvent.Create(EventTypes.ReactionAdded, payload, audience.Audience);
         await writer.SubmitAsync(new AddReactionOp(stored.Message.Id, emoji, userId, time.GetUtcNow()), () => events.Publish(e));
     }
 
@@ -142,7 +142,7 @@ public sealed class RoomMessaging(
         }
 
         var payload = new ReactionPayload(stored.Message.Id, emoji, userId, roomId, panelId, ChannelId);
-        var e = OutboundEvent.Create(EventTypes.ReactionRemoved, payload, audience.Recipients, audience.Filter);
+        var e = OutboundEvent.Create(EventTypes.ReactionRemoved, payload, audience.Audience);
         await writer.SubmitAsync(new RemoveReactionOp(stored.Message.Id, emoji, userId), () => events.Publish(e));
     }
 

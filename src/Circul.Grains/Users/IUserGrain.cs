@@ -1,10 +1,11 @@
-using Circul.Actors;
+using Orleans;
 using Circul.Contracts;
 using Circul.Storage;
 
 namespace Circul.Grains.Users;
 
 /// <summary>One per user: profile, presence, and who the user can see.</summary>
+[Alias("circul.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>The user object with its effective status; null when the user does not exist or was deleted.</summary>

@@ -1,9 +1,9 @@
-using Circul.Actors;
 using Circul.Contracts;
 using Circul.Grains.Events;
 using Circul.Grains.Panels;
 using Circul.Storage;
 using Microsoft.Extensions.Options;
+using Orleans;
 
 namespace Circul.Grains.Users;
 
@@ -23,14 +23,13 @@ public sealed class UserGrain(
     private int _connections;
     private HashSet<string>? _contacts;
     private HashSet<string>? _panelIds;
+    private string? _grainKey;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var user = await users.GetUserAsync(GrainKey, cancellationToken);
         _user = user is { Deleted: false } ? user : null;
     }
-
-    protected override Task OnStateConflictAsync() => OnActivateAsync(CancellationToken.None);
 
     public Task<UserDto?> GetAsync() => Task.FromResult(_user is null ? null : ToDto(_user));
 
@@ -110,7 +109,7 @@ public sealed class UserGrain(
         _connections++;
 
         // The connection count lives only here and the gateway does not call while a socket is quiet: stay active.
-        KeepAlive = true;
+        DelayDeactivation(TimeSpan.MaxValue);
         await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
     }
 
@@ -124,13 +123,13 @@ public sealed class UserGrain(
         if (_user is null)
         {
             _connections--;
-            KeepAlive = _connections > 0;
+            KeepAliveWhileConnected();
             return;
         }
 
         var before = EffectiveStatus(_user);
         _connections--;
-        KeepAlive = _connections > 0;
+        KeepAliveWhileConnected();
         if (_connections == 0 && _user.RestPresence)
         {
             await SaveAsync(_user with { RestPresence = false });
@@ -265,7 +264,7 @@ public sealed class UserGrain(
     }
 
     /// <summary>Presence audience: the user, its direct contacts, and members of its panels up to the size threshold.</summary>
-    private async Task<IReadOnlyCollection<string>> AudienceAsync()
+    private async Task<EventAudience> AudienceAsync()
     {
         var audience = new HashSet<string>(await LoadContactsAsync(), StringComparer.Ordinal) { GrainKey };
         var threshold = presence.Value.LargePanelThreshold;
@@ -289,7 +288,7 @@ public sealed class UserGrain(
             audience.UnionWith(await panels.ListPanelPeersAsync(GrainKey, threshold));
         }
 
-        return audience;
+        return EventAudience.Users(audience);
     }
 
     private async Task PublishChangesAsync(string statusBefore, bool profileChanged, bool avatarChanged)
@@ -323,6 +322,12 @@ public sealed class UserGrain(
         var version = await users.UpdateUserAsync(user, user.Version);
         _user = user with { Version = version };
     }
+
+    private string GrainKey => _grainKey ??= this.GetPrimaryKeyString();
+
+    /// <summary>The connection count lives only here and the gateway does not call while a socket is quiet: the grain
+    /// stays active while connected, and is collected as usual once the last connection closed.</summary>
+    private void KeepAliveWhileConnected() => DelayDeactivation(_connections > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
 
     private UserRecord Require() => _user ?? throw ApiException.NotFound("user");
 

@@ -1,4 +1,4 @@
-using Circul.Actors;
+using Orleans;
 using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Conversations;
@@ -128,9 +128,8 @@ public static class ConversationsApi
         var caller = Caller.Get(context);
         var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
         var key = MessageRequests.IdempotencyKey(context);
-        var accepted = await grains.GetGrain<IConversationGrain>(id).SendMessageAsync(caller.UserId, draft, key, groupsOnly);
-        await accepted.Durable;
-        return Results.Json(accepted.Value, statusCode: 201);
+        var message = await grains.GetGrain<IConversationGrain>(id).SendMessageAsync(caller.UserId, draft, key, groupsOnly);
+        return Results.Json(message, statusCode: 201);
     }
 
     private static ConversationDto RequireGroup(ConversationDto conversation) =>

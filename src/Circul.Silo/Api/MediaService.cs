@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Circul.Actors;
+using Orleans;
 using Circul.Grains;
 using Circul.Grains.Users;
 using Circul.Silo.Infrastructure;

@@ -1,4 +1,4 @@
-using Circul.Actors;
+using Orleans;
 using Circul.Grains;
 using Circul.Grains.Conversations;
 using Circul.Grains.Panels;

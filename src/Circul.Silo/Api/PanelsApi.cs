@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Circul.Actors;
+using Orleans;
 using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Panels;
@@ -165,9 +165,8 @@ public static partial class PanelsApi
     {
         var caller = Caller.Get(context);
         var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
-        var accepted = await grains.GetGrain<IChannelGrain>(cid).SendMessageAsync(id, caller.UserId, draft, MessageRequests.IdempotencyKey(context));
-        await accepted.Durable;
-        return Results.Json(accepted.Value, statusCode: 201);
+        var message = await grains.GetGrain<IChannelGrain>(cid).SendMessageAsync(id, caller.UserId, draft, MessageRequests.IdempotencyKey(context));
+        return Results.Json(message, statusCode: 201);
     }
 
     public static async Task<IResult> MarkReadAsync(HttpContext context, string id, string cid, IGrainFactory grains)

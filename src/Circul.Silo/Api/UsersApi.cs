@@ -1,4 +1,4 @@
-using Circul.Actors;
+using Orleans;
 using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Users;

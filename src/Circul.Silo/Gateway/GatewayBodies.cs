@@ -6,7 +6,7 @@ namespace Circul.Silo.Gateway;
 /// <summary>Bodies (envelopes without their opening brace) the gateway sends itself.</summary>
 internal static class GatewayBodies
 {
-    private static readonly string[] NoRecipients = [];
+    private static readonly EventAudience NoRecipients = EventAudience.Users([]);
 
     /// <summary><c>"type":"pong"}</c>: the answer to a client's <c>{"type":"ping"}</c>.</summary>
     public static ReadOnlyMemory<byte> Pong { get; } = "\"type\":\"pong\"}"u8.ToArray();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Circul.Actors;
+using Orleans;
 using Circul.Contracts;
 using Circul.Grains.Accounts;
 using Circul.Grains.Users;

@@ -4,6 +4,7 @@ using System.Buffers.Text;
 using Circul.Contracts;
 using Circul.Grains.Accounts;
 using Circul.Grains.Events;
+using Circul.Grains.Panels;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Gateway;
@@ -13,7 +14,7 @@ namespace Circul.Silo.Gateway;
 /// <see cref="IEventPublisher"/>), closes sockets for account operations (the <see cref="IGatewayControl"/>),
 /// and runs the heartbeat and resume-window sweep for every connection from one periodic loop.
 /// </summary>
-public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
+public sealed class GatewayRegistry : IGatewayControl
 {
     /// <summary>A user keeps at most this many sessions; opening another drops its oldest detached ones.</summary>
     internal const int MaxSessionsPerUser = 16;
@@ -54,8 +55,9 @@ public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
     internal TimeSpan TickPeriod =>
         TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(_options.HeartbeatIntervalMs, _options.HeartbeatTimeoutMs) / 4, 10, 1000));
 
-    /// <summary>Appends the event to every local session of every recipient that passes the filter. Never blocks.</summary>
-    public void Publish(OutboundEvent outboundEvent)
+    /// <summary>Appends the event to every local session of every user in its audience (resolved with the panel
+    /// snapshots the audience names). Never blocks.</summary>
+    public void Deliver(OutboundEvent outboundEvent, PanelSnapshot? after, PanelSnapshot? before)
     {
         ArgumentNullException.ThrowIfNull(outboundEvent);
         var localUsers = Volatile.Read(ref _localUsers);
@@ -64,39 +66,41 @@ public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
             return;
         }
 
-        var recipients = outboundEvent.Recipients;
-        if (recipients.Count > 2 * localUsers && RecipientSets.TryGetContains(recipients, out var contains))
+        var audience = outboundEvent.Audience;
+        var body = outboundEvent.Body;
+        var candidates = AudienceResolver.Candidates(audience, after);
+        Func<string, bool> includes;
+        try
         {
-            // A large audience on a silo with few users: test each local user's membership instead.
+            includes = AudienceResolver.Compile(audience, after, before);
+        }
+        catch (Exception e)
+        {
+            _logger.FilterFailed(outboundEvent.Type, e);
+            return;
+        }
+
+        if (candidates.Count > 2 * localUsers && candidates is not string[])
+        {
+            // A large audience (a panel's members) on a silo with few users: test each local user instead.
             foreach (var (userId, sessions) in _byUser)
             {
-                if (contains(userId))
+                if (Includes(includes, outboundEvent.Type, userId))
                 {
-                    Deliver(outboundEvent, userId, sessions);
+                    Append(body, sessions);
                 }
             }
 
             return;
         }
 
-        if (recipients is IReadOnlyList<string> list)
+        // Listed ids are distinct and, for a Users audience, are the audience itself.
+        var listed = audience.Kind == AudienceKind.Users;
+        foreach (var userId in candidates)
         {
-            for (var i = 0; i < list.Count; i++)
+            if (_byUser.TryGetValue(userId, out var sessions) && (listed || Includes(includes, outboundEvent.Type, userId)))
             {
-                if (_byUser.TryGetValue(list[i], out var sessions))
-                {
-                    Deliver(outboundEvent, list[i], sessions);
-                }
-            }
-
-            return;
-        }
-
-        foreach (var userId in recipients)
-        {
-            if (_byUser.TryGetValue(userId, out var sessions))
-            {
-                Deliver(outboundEvent, userId, sessions);
+                Append(body, sessions);
             }
         }
     }
@@ -128,6 +132,28 @@ public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
             {
                 DropSession(session, closeCode, reason);
             }
+        }
+
+        if (closed > 0)
+        {
+            _logger.ClosingConnections(closed, closeCode, reason);
+        }
+    }
+
+    /// <summary>Closes every socket; no session can be resumed (events for them were lost).</summary>
+    public void CloseAll(int closeCode, string reason)
+    {
+        var closed = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            connection.MarkDropSession();
+            connection.RequestClose(closeCode, reason);
+            closed++;
+        }
+
+        foreach (var session in _sessions.Values)
+        {
+            DropSession(session, closeCode, reason);
         }
 
         if (closed > 0)
@@ -298,29 +324,21 @@ public sealed class GatewayRegistry : IEventPublisher, IGatewayControl
         return true;
     }
 
-    private void Deliver(OutboundEvent outboundEvent, string userId, GatewaySession[] sessions)
+    private bool Includes(Func<string, bool> includes, string eventType, string userId)
     {
-        var filter = outboundEvent.Filter;
-        if (filter is not null)
+        try
         {
-            bool allowed;
-            try
-            {
-                allowed = filter(userId);
-            }
-            catch (Exception e)
-            {
-                _logger.FilterFailed(outboundEvent.Type, e);
-                return;
-            }
-
-            if (!allowed)
-            {
-                return;
-            }
+            return includes(userId);
         }
+        catch (Exception e)
+        {
+            _logger.FilterFailed(eventType, e);
+            return false;
+        }
+    }
 
-        var body = outboundEvent.Body;
+    private static void Append(ReadOnlyMemory<byte> body, GatewaySession[] sessions)
+    {
         foreach (var session in sessions)
         {
             session.Append(body);

@@ -1,4 +1,3 @@
-using Circul.Grains.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +7,8 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the WebSocket gateway: <see cref="GatewayOptions"/> (bound from <c>Circul:Gateway</c>, validated at
-    /// start), <see cref="GatewayRegistry"/> as <see cref="IEventPublisher"/> and <see cref="IGatewayControl"/> (unless
-    /// the host registered its own), <see cref="GatewayMetrics"/>, and the heartbeat/sweep/shutdown hosted service.
+    /// start), <see cref="GatewayRegistry"/> (the local sessions; events and account actions reach it through
+    /// <see cref="Cluster.EventRouter"/>), <see cref="GatewayMetrics"/>, and the heartbeat/sweep/shutdown hosted service.
     /// Map the route with <see cref="GatewayEndpointRouteBuilderExtensions.MapGateway"/>.
     /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services)
@@ -20,8 +19,6 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<GatewayRegistry>();
-        services.TryAddSingleton<IEventPublisher>(static sp => sp.GetRequiredService<GatewayRegistry>());
-        services.TryAddSingleton<IGatewayControl>(static sp => sp.GetRequiredService<GatewayRegistry>());
         services.TryAddSingleton<GatewayEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayMaintenanceService>());
         return services;

@@ -1,4 +1,3 @@
-using Circul.Actors;
 using Circul.Contracts;
 using Circul.Grains;
 
@@ -26,9 +25,6 @@ public static partial class ApiErrors
             {
                 case ApiException api:
                     await WriteAsync(context, api.StatusCode, api.Message);
-                    break;
-                case InconsistentStateException:
-                    await WriteAsync(context, 409, "conflicting concurrent update, retry the request");
                     break;
                 case BadHttpRequestException bad:
                     await WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : "bad request");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Circul.Actors;
 using Circul.Silo.Gateway;
 using Circul.Storage;
 
@@ -14,17 +13,18 @@ public static class OpsEndpoints
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", async (IStorageHealth storage, CancellationToken ct) =>
             await storage.PingAsync(ct) ? Results.Text("ready\n") : Results.Text("storage unreachable\n", statusCode: 503));
-        app.MapGet("/metrics", (RequestMetrics requests, IActorRuntime actors, GatewayMetrics gateway) =>
+        app.MapGet("/metrics", (RequestMetrics requests, OrleansMetrics orleans, GatewayMetrics gateway) =>
         {
             var output = new StringBuilder();
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             Gauge(output, "process_resident_memory_bytes", "Resident set size.", process.WorkingSet64);
             Gauge(output, "dotnet_gc_heap_bytes", "Bytes in the managed heap.", GC.GetTotalMemory(false));
             Counter(output, "dotnet_gc_collections_total", "Generation 2 garbage collections.", GC.CollectionCount(2));
-            Gauge(output, "circul_grain_activations", "Grain activations in memory.", actors.ActivationCount);
-            Counter(output, "circul_grain_activations_total", "Grain activations since start.", actors.TotalActivations);
+            Gauge(output, "circul_grain_activations", "Grain activations in memory.", orleans.Value("orleans-catalog-activations") ?? 0);
+            Counter(output, "circul_grain_activations_total", "Grain activations since start.", orleans.Value("orleans-catalog-activation-created") ?? 0);
             gateway.Write(output);
             requests.Write(output);
+            orleans.Write(output);
             return Results.Text(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         });
         return app;

@@ -10,7 +10,7 @@ namespace Circul.Grains.Tests.Rooms;
 public sealed class RoomMessagingIdempotencyTests
 {
     private static readonly SenderDto Sender = new("bot-a", "A", true, "");
-    private static readonly RoomAudience Audience = new(new HashSet<string> { "bot-a", "u-b" }, null);
+    private static readonly RoomAudience Audience = new(EventAudience.Users(["bot-a", "u-b"]), id => id is "bot-a" or "u-b");
 
     [Fact]
     public async Task Send_RetriedWithTheSameKeyAfterTheFirstWriteFailed_WritesAgainInsteadOfReplayingTheFailure()
@@ -69,6 +69,10 @@ public sealed class RoomMessagingIdempotencyTests
     private sealed class NoEvents : IEventPublisher
     {
         public void Publish(OutboundEvent outboundEvent)
+        {
+        }
+
+        public void AnnounceSnapshot(string panelId, long version)
         {
         }
     }

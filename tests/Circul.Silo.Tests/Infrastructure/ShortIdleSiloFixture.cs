@@ -7,6 +7,6 @@ public sealed class ShortIdleSiloFixture : SiloFixture
 
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Circul:Actors:IdleTimeoutSeconds"] = "1";
+        settings["Circul:Orleans:CollectionAgeSeconds"] = "1";
     }
 }

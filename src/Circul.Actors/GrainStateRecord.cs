@@ -1,4 +1,0 @@
-namespace Circul.Actors;
-
-/// <summary>A stored grain state document and its version.</summary>
-public sealed record GrainStateRecord(string Json, string ETag);

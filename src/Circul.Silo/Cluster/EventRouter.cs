@@ -1,0 +1,118 @@
+using Circul.Grains.Events;
+using Circul.Silo.Gateway;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Circul.Silo.Cluster;
+
+/// <summary>Where committed events and account actions go: this silo's sessions (in order, at once when possible) and
+/// every other silo's gateway observer (through one <see cref="RemoteGatewayLink"/> per silo). One serialization per
+/// event: the same bytes go to local sessions and over the wire.</summary>
+public sealed partial class EventRouter(
+    LocalDelivery local, GatewayRegistry registry, ILocalSiloDetails silo, IOptions<ClusterEventOptions> options, ILogger<EventRouter> logger)
+    : IEventPublisher, IGatewayControl, IAsyncDisposable
+{
+    private readonly Lock _linksLock = new();
+    private RemoteGatewayLink[] _links = [];
+
+    /// <summary>The silos this one currently sends to.</summary>
+    public IReadOnlyList<RemoteGatewayLink> Links => Volatile.Read(ref _links);
+
+    public void Publish(OutboundEvent outboundEvent)
+    {
+        ArgumentNullException.ThrowIfNull(outboundEvent);
+        local.Deliver(outboundEvent);
+        foreach (var link in Volatile.Read(ref _links))
+        {
+            link.Enqueue(outboundEvent);
+        }
+    }
+
+    public void AnnounceSnapshot(string panelId, long version)
+    {
+        var links = Volatile.Read(ref _links);
+        if (links.Length == 0)
+        {
+            return;
+        }
+
+        var notice = OutboundEvent.SnapshotNotice(panelId, version);
+        foreach (var link in links)
+        {
+            link.Enqueue(notice);
+        }
+    }
+
+    public void CloseTokens(IReadOnlyCollection<string> tokenHashes, int closeCode, string reason)
+    {
+        registry.CloseTokens(tokenHashes, closeCode, reason);
+        string[] hashes = [.. tokenHashes];
+        foreach (var link in Volatile.Read(ref _links))
+        {
+            Observe(link.Observer.CloseTokensAsync(hashes, closeCode, reason));
+        }
+    }
+
+    public void CloseUser(string userId, int closeCode, string reason)
+    {
+        registry.CloseUser(userId, closeCode, reason);
+        foreach (var link in Volatile.Read(ref _links))
+        {
+            Observe(link.Observer.CloseUserAsync(userId, closeCode, reason));
+        }
+    }
+
+    /// <summary>Makes the links match the directory: a link per other live silo, with its latest observer reference.</summary>
+    public async Task UpdateAsync(IReadOnlyCollection<GatewayRegistration> others)
+    {
+        List<RemoteGatewayLink> removed;
+        lock (_linksLock)
+        {
+            var current = _links;
+            var next = new List<RemoteGatewayLink>(others.Count);
+            foreach (var registration in others)
+            {
+                var link = Array.Find(current, l => l.Target.Equals(registration.Silo));
+                if (link is null)
+                {
+                    link = new RemoteGatewayLink(registration.Silo, registration.Observer, silo.SiloAddress.ToParsableString(), options.Value, logger);
+                    LogSiloAdded(logger, registration.Silo);
+                }
+                else
+                {
+                    link.UpdateObserver(registration.Observer);
+                }
+
+                next.Add(link);
+            }
+
+            removed = [.. current.Where(l => !next.Contains(l))];
+            Volatile.Write(ref _links, [.. next]);
+        }
+
+        foreach (var link in removed)
+        {
+            LogSiloRemoved(logger, link.Target, link.QueuedEvents);
+            await link.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await UpdateAsync([]);
+
+    private void Observe(Task task) =>
+        task.ContinueWith(
+            static (t, state) => LogControlFailed((ILogger)state!, t.Exception!, "close"),
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway of silo {Silo} joined: events go there from now on")]
+    private static partial void LogSiloAdded(ILogger logger, SiloAddress silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway of silo {Silo} left ({Queued} events were queued for it)")]
+    private static partial void LogSiloRemoved(ILogger logger, SiloAddress silo, int queued);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Action} sent to another silo failed")]
+    private static partial void LogControlFailed(ILogger logger, Exception exception, string action);
+}

@@ -1,8 +1,0 @@
-namespace Circul.Actors.Tests.Grains;
-
-public interface IGreeterGrain : IGrainWithStringKey
-{
-    Task<string> GreetAsync(string name);
-
-    Task<DateTimeOffset> GetNowAsync();
-}
