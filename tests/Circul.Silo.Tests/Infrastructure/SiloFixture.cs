@@ -30,6 +30,12 @@ public abstract class SiloFixture : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Circul:RateLimits:Enabled"] = "false",
+
+        // Several silos run at once in one test run: each takes free Orleans ports.
+        ["Circul:Orleans:SiloPort"] = "0",
+        ["Circul:Orleans:GatewayPort"] = "0",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
     };
 
     protected virtual void Configure(Dictionary<string, string?> settings)
