@@ -1,5 +1,4 @@
 using Circul.Grains.Events;
-using Circul.Silo.Gateway;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -9,7 +8,7 @@ namespace Circul.Silo.Cluster;
 /// every other silo's gateway observer (through one <see cref="RemoteGatewayLink"/> per silo). One serialization per
 /// event: the same bytes go to local sessions and over the wire.</summary>
 public sealed partial class EventRouter(
-    LocalDelivery local, GatewayRegistry registry, ILocalSiloDetails silo, IOptions<ClusterEventOptions> options, ILogger<EventRouter> logger)
+    LocalDelivery local, ILocalSessions registry, ILocalSiloDetails silo, IOptions<ClusterEventOptions> options, ILogger<EventRouter> logger)
     : IEventPublisher, IGatewayControl, IAsyncDisposable
 {
     private readonly Lock _linksLock = new();

@@ -1,13 +1,12 @@
 using Circul.Grains.Events;
 using Circul.Grains.Panels;
-using Circul.Silo.Gateway;
 
 namespace Circul.Silo.Cluster;
 
 /// <summary>Hands events to this silo's sessions in the order they arrive. An event whose panel snapshot is at hand goes
 /// out at once on the caller's thread; one that needs a snapshot this silo lacks waits for it (fetched once from the
 /// panel grain), and every event after it waits behind it, so a room's order holds.</summary>
-public sealed partial class LocalDelivery(GatewayRegistry registry, PanelSnapshotSource snapshots, ILogger<LocalDelivery> logger)
+public sealed partial class LocalDelivery(ILocalSessions registry, PanelSnapshotSource snapshots, ILogger<LocalDelivery> logger)
 {
     private readonly Lock _lock = new();
     private readonly Queue<Pending> _pending = new();

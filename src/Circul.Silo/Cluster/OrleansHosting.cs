@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Circul.Grains.Events;
-using Circul.Silo.Gateway;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
@@ -39,8 +38,16 @@ public static class OrleansHosting
             });
         });
 
-        var services = builder.Services;
+        builder.Services.AddCirculEventRouting();
+        return builder;
+    }
+
+    /// <summary>The per-silo event path: local delivery to <see cref="ILocalSessions"/> (registered by the gateway, or by
+    /// a test), links to the other silos' gateways, this silo's observer and its directory registration.</summary>
+    public static IServiceCollection AddCirculEventRouting(this IServiceCollection services)
+    {
         services.AddOptions<ClusterEventOptions>().BindConfiguration(ClusterEventOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalDelivery>();
         services.AddSingleton<EventRouter>();
         services.RemoveAll<IEventPublisher>();
@@ -49,7 +56,7 @@ public static class OrleansHosting
         services.AddSingleton<IGatewayControl>(sp => sp.GetRequiredService<EventRouter>());
         services.AddSingleton<GatewayObserver>();
         services.AddHostedService<GatewayDirectoryService>();
-        return builder;
+        return services;
     }
 
     private static int FreeLoopbackPort()

@@ -5,16 +5,17 @@ using Circul.Contracts;
 using Circul.Grains.Accounts;
 using Circul.Grains.Events;
 using Circul.Grains.Panels;
+using Circul.Silo.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Gateway;
 
 /// <summary>
-/// This silo's gateway sessions and connections: delivers published events to local sessions (the
-/// <see cref="IEventPublisher"/>), closes sockets for account operations (the <see cref="IGatewayControl"/>),
+/// This silo's gateway sessions and connections: delivers events to local sessions and closes sockets for account
+/// operations (the <see cref="ILocalSessions"/> the cluster event path reaches, for this silo's events and others'),
 /// and runs the heartbeat and resume-window sweep for every connection from one periodic loop.
 /// </summary>
-public sealed class GatewayRegistry : IGatewayControl
+public sealed class GatewayRegistry : ILocalSessions
 {
     /// <summary>A user keeps at most this many sessions; opening another drops its oldest detached ones.</summary>
     internal const int MaxSessionsPerUser = 16;

@@ -19,6 +19,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<GatewayRegistry>();
+        services.TryAddSingleton<Cluster.ILocalSessions>(static sp => sp.GetRequiredService<GatewayRegistry>());
         services.TryAddSingleton<GatewayEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayMaintenanceService>());
         return services;
