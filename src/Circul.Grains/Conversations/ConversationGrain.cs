@@ -67,11 +67,11 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         return ToDto();
     }
 
-    public Task<ConversationDto> GetAsync(string callerId)
+    public Task<ConversationDto> GetAsync(string callerId) => GrainTask.From(() =>
     {
         RequireMember(callerId);
-        return Task.FromResult(ToDto());
-    }
+        return ToDto();
+    });
 
     public async Task<Accepted<MessageDto>> SendMessageAsync(string senderId, MessageDraft draft, string? idempotencyKey, bool groupsOnly = false)
     {
@@ -80,10 +80,10 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         return await _messaging!.SendAsync(sender, draft, idempotencyKey, _audience);
     }
 
-    public Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false)
+    public async Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false)
     {
         RequireMember(callerId, groupsOnly);
-        return _messaging!.ListAsync(callerId, limit, before, after);
+        return await _messaging!.ListAsync(callerId, limit, before, after);
     }
 
     public async Task<MessageDto> EditMessageAsync(string callerId, string messageId, string text)

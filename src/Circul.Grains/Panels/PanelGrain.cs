@@ -71,17 +71,17 @@ public sealed class PanelGrain(
         return ToDto(creatorId);
     }
 
-    public Task<PanelDto> GetAsync(string callerId)
+    public Task<PanelDto> GetAsync(string callerId) => GrainTask.From(() =>
     {
         RequireMember(callerId);
-        return Task.FromResult(ToDto(callerId));
-    }
+        return ToDto(callerId);
+    });
 
-    public Task<PanelSnapshot> GetSnapshotAsync()
+    public Task<PanelSnapshot> GetSnapshotAsync() => GrainTask.From(() =>
     {
         RequirePanel();
-        return Task.FromResult(_snapshot!);
-    }
+        return _snapshot!;
+    });
 
     public async Task<PanelDto> UpdateAsync(string callerId, string? name, Permission? everyonePermissions)
     {
@@ -126,12 +126,11 @@ public sealed class PanelGrain(
         DeactivateOnIdle();
     }
 
-    public Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId)
+    public Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId) => GrainTask.From<IReadOnlyList<ChannelDto>>(() =>
     {
         RequireMember(callerId);
-        IReadOnlyList<ChannelDto> channels = [.. OrderedChannels().Where(c => _snapshot!.CanView(callerId, c.Id)).Select(ToChannelDto)];
-        return Task.FromResult(channels);
-    }
+        return [.. OrderedChannels().Where(c => _snapshot!.CanView(callerId, c.Id)).Select(ToChannelDto)];
+    });
 
     public async Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic)
     {

@@ -36,11 +36,11 @@ public sealed class UserGrain(
 
     public Task<UserRecord?> GetRecordAsync() => Task.FromResult(_user);
 
-    public Task<SenderDto> GetSenderAsync()
+    public Task<SenderDto> GetSenderAsync() => GrainTask.From(() =>
     {
         var user = Require();
-        return Task.FromResult(new SenderDto(user.Id, user.Name, user.IsBot, user.AvatarUrl));
-    }
+        return new SenderDto(user.Id, user.Name, user.IsBot, user.AvatarUrl);
+    });
 
     public async Task<UserDto> UpdateProfileAsync(ProfileChange change)
     {
