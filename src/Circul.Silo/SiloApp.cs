@@ -32,6 +32,7 @@ public static class SiloApp
         app.UseRouting();
         RequestMetrics.UseRequestMetrics(app);
         app.UseApiErrors();
+        app.UseStorageGate();
         app.MapOpsEndpoints();
         app.MapGateway();
         app.MapCirculApi();
@@ -42,7 +43,8 @@ public static class SiloApp
     {
         var services = builder.Services;
 
-        // Storage first: its hosted service migrates the schema before anything else starts.
+        // Storage first: its hosted service migrates the schema before anything else starts (or, with the database
+        // down, keeps retrying in the background while the silo answers 503; see StorageGate).
         services.AddCirculStorage();
         services.AddCirculGrains(options =>
         {

@@ -12,6 +12,9 @@ public static class StorageServiceCollectionExtensions
     /// <summary>The configuration section <see cref="StorageOptions"/> is bound from.</summary>
     public const string ConfigurationSection = "Circul:Storage";
 
+    /// <summary>The configuration key of the connection string (named in log lines, never its value).</summary>
+    public const string ConnectionStringKey = ConfigurationSection + ":ConnectionString";
+
     /// <summary>Binds <see cref="StorageOptions"/> from <c>Circul:Storage</c> and registers the dialect, every store
     /// interface, <see cref="IGrainStorage"/> (replacing any earlier registration), the durable writer, and the
     /// migrator as the FIRST hosted service (so the schema is ready before anything else starts).</summary>
@@ -37,6 +40,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => SqlDialect.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<StorageMigrator>();
+        services.TryAddSingleton<StorageReadiness>();
 
         services.TryAddSingleton<IUserStore, SqlUserStore>();
         services.TryAddSingleton<ITokenStore, SqlTokenStore>();
