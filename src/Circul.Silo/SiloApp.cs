@@ -36,6 +36,7 @@ public static class SiloApp
         app.UseRouting();
         RequestMetrics.UseRequestMetrics(app);
         app.UseApiErrors();
+        app.UseStorageGate();
         app.MapOpsEndpoints();
         app.MapGateway();
         app.MapCirculApi();
@@ -46,7 +47,8 @@ public static class SiloApp
     {
         var services = builder.Services;
 
-        // Storage first: its hosted service migrates the schema before anything else starts. Orleans next: the hosted
+        // Storage first: its hosted service migrates the schema before anything else starts (or, with the database
+        // down, keeps retrying in the background while the silo answers 503; see StorageGate). Orleans next: the hosted
         // services registered after it (the gateway directory) start once the silo runs.
         services.AddCirculStorage();
         services.AddCirculGrains();

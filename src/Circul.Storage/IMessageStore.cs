@@ -15,8 +15,9 @@ public interface IMessageStore
     /// <summary>The newest non-deleted message id of each room given (rooms without messages are absent).</summary>
     Task<IReadOnlyDictionary<string, string>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default);
 
-    /// <summary>The message id recorded for a sender's Idempotency-Key, if any (keys older than 24 h are ignored).</summary>
-    Task<string?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default);
+    /// <summary>The message id and request fingerprint recorded for a sender's Idempotency-Key, if any (keys older
+    /// than 24 h are ignored).</summary>
+    Task<IdempotentSend?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default);
 
     /// <summary>Unread counts of a user in several rooms in one query: per room, the non-deleted messages the user can
     /// see, not sent by the user, newer than the user's read marker there (all of them without a marker). Rooms with

@@ -62,6 +62,10 @@ public sealed record SenderRecord(string Id, string Name, bool IsBot, string Ava
 [GenerateSerializer, Immutable, Alias("circul.StoredMessage")]
 public sealed record StoredMessage(MessageRecord Message, SenderRecord Sender, IReadOnlyList<ReactionRecord> Reactions);
 
+/// <summary>An Idempotency-Key row: the message it produced and the fingerprint of the send that used it (null on
+/// rows written before fingerprints were recorded).</summary>
+public sealed record IdempotentSend(string MessageId, string? RequestHash);
+
 /// <summary>An uploaded image (avatar or banner), served by file name.</summary>
 [GenerateSerializer, Immutable, Alias("circul.MediaRecord")]
 public sealed record MediaRecord(string FileName, string UserId, string Mime, byte[] Data, DateTimeOffset CreatedAt);

@@ -17,6 +17,13 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>The provider name as configured: <c>sqlite</c> or <c>postgres</c>.</summary>
     public abstract string Name { get; }
 
+    /// <summary>Where the database is, for log lines: <c>host:port</c> and database, or the SQLite file. Never the
+    /// password.</summary>
+    internal abstract string Target { get; }
+
+    /// <summary>The configured password, only so that log lines can mask it; null when there is none.</summary>
+    internal virtual string? Password => null;
+
     /// <summary>The folder under <c>Migrations/</c> that holds this dialect's scripts.</summary>
     internal abstract string MigrationFolder { get; }
 

@@ -88,17 +88,23 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
         return result;
     }
 
-    public async Task<string?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default)
+    public async Task<IdempotentSend?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(senderId);
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await dialect.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(
-            "SELECT message_id FROM idempotency_keys WHERE sender_id = @sender_id AND key = @key AND created_at >= @not_before");
+            "SELECT message_id, request_hash FROM idempotency_keys WHERE sender_id = @sender_id AND key = @key AND created_at >= @not_before");
         command.AddText("sender_id", senderId);
         command.AddText("key", key);
         command.AddTimestamp(dialect, "not_before", notBefore);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new IdempotentSend(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     }
 
     public async Task<IReadOnlyDictionary<string, int>> CountUnreadAsync(string userId, IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default)

@@ -14,6 +14,12 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Storage ({Provider}): the database is at schema version {DatabaseVersion}, newer than this build knows ({KnownVersion})")]
     public static partial void SchemaNewerThanBuild(this ILogger logger, string provider, int databaseVersion, int knownVersion);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Storage ({Provider}) not available at {Target} (set by {ConfigurationKey}): {Reason}. Attempt {Attempt}; next in {DelaySeconds} s")]
+    public static partial void StorageUnavailable(this ILogger logger, string provider, string target, string configurationKey, string reason, int attempt, double delaySeconds);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Storage ({Provider}) at {Target} is ready after {Attempts} attempts")]
+    public static partial void StorageReadyAfterRetries(this ILogger logger, string provider, string target, int attempts);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Durable writer: a batch of {Count} writes failed; retrying them one by one")]
     public static partial void BatchFailed(this ILogger logger, Exception exception, int count);
 

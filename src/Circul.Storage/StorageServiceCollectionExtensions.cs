@@ -11,6 +11,9 @@ public static class StorageServiceCollectionExtensions
     /// <summary>The configuration section <see cref="StorageOptions"/> is bound from.</summary>
     public const string ConfigurationSection = "Circul:Storage";
 
+    /// <summary>The configuration key of the connection string (named in log lines, never its value).</summary>
+    public const string ConnectionStringKey = ConfigurationSection + ":ConnectionString";
+
     /// <summary>Binds <see cref="StorageOptions"/> from <c>Circul:Storage</c> and registers the dialect, every store
     /// interface, <see cref="IGrainStateStore"/> (replacing any earlier registration), the durable writer, and the
     /// migrator as the FIRST hosted service (so the schema is ready before anything else starts).</summary>
@@ -36,6 +39,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => SqlDialect.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<StorageMigrator>();
+        services.TryAddSingleton<StorageReadiness>();
 
         services.TryAddSingleton<IUserStore, SqlUserStore>();
         services.TryAddSingleton<ITokenStore, SqlTokenStore>();

@@ -18,8 +18,10 @@ internal static class WriteOpStatements
 
     private const string InsertIdempotencyKey =
         """
-        INSERT INTO idempotency_keys (sender_id, key, message_id, created_at) VALUES (@sender_id, @key, @message_id, @created_at)
-        ON CONFLICT (sender_id, key) DO UPDATE SET message_id = excluded.message_id, created_at = excluded.created_at
+        INSERT INTO idempotency_keys (sender_id, key, message_id, created_at, request_hash)
+        VALUES (@sender_id, @key, @message_id, @created_at, @request_hash)
+        ON CONFLICT (sender_id, key) DO UPDATE SET
+            message_id = excluded.message_id, created_at = excluded.created_at, request_hash = excluded.request_hash
         WHERE idempotency_keys.created_at < @expired_before
         """;
 
@@ -77,6 +79,7 @@ internal static class WriteOpStatements
                         Text("message_id", m.Id),
                         Db.Timestamp(dialect, "created_at", m.CreatedAt),
                         Db.Timestamp(dialect, "expired_before", m.CreatedAt - IdempotencyWindow),
+                        Text("request_hash", insert.RequestHash),
                     ]));
                 }
 

@@ -5,8 +5,9 @@ namespace Circul.Storage;
 /// <summary>A write executed inside a batch transaction.</summary>
 public abstract record WriteOp;
 
-/// <summary>Inserts a message, and its Idempotency-Key row when given (ON CONFLICT DO NOTHING).</summary>
-public sealed record InsertMessageOp(MessageRecord Message, string? IdempotencyKey) : WriteOp;
+/// <summary>Inserts a message, and its Idempotency-Key row when given (ON CONFLICT DO NOTHING unless the old key
+/// expired) with <paramref name="RequestHash"/>, the fingerprint of the send that used the key.</summary>
+public sealed record InsertMessageOp(MessageRecord Message, string? IdempotencyKey, string? RequestHash = null) : WriteOp;
 
 /// <summary>Sets a message's text and edited_at.</summary>
 public sealed record EditMessageOp(string MessageId, string Text, DateTimeOffset EditedAt) : WriteOp;

@@ -136,6 +136,56 @@ public sealed class BadInputTests(SqliteSiloFixture fixture) : SiloTestBase(fixt
         Assert.Equal("original", Assert.Single(await ListAsync(world.A, world.DmId)).Str("text"));
     }
 
+    [Fact]
+    public async Task PatchMe_WithInvalidUtf8InAString_Returns400NamingTheBodyAndChangesNothing()
+    {
+        var human = await NewHumanAsync();
+        (await human.PatchAsync("/api/me", new { bio = "before" })).Expect(HttpStatusCode.OK);
+
+        var response = await human.SendBytesAsync(HttpMethod.Patch, "/api/me", WithInvalidUtf8("""{"name":"renamed","bio":"x""", "\"}"));
+
+        Assert.Contains("JSON body", response.ExpectError(HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        var me = (await human.GetAsync("/api/me")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(human.Name, me.Str("name"));
+        Assert.Equal("before", me.Str("bio"));
+    }
+
+    [Fact]
+    public async Task Register_WithInvalidUtf8InAString_Returns400NamingTheBodyAndCreatesNoAccount()
+    {
+        var name = SiloFixture.RandomName("h");
+
+        var response = await Fixture.Anonymous().SendBytesAsync(
+            HttpMethod.Post, "/api/auth/register", WithInvalidUtf8($$"""{"username":"{{name}}","password":"correct-horse""", "\"}"));
+
+        Assert.Contains("JSON body", response.ExpectError(HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        (await Fixture.Anonymous().PostAsync("/api/auth/register", new { username = name, password = SiloFixture.Password }))
+            .Expect(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task CreatePanel_WithInvalidUtf8InAString_Returns400NamingTheBodyAndCreatesNothing()
+    {
+        var human = await NewHumanAsync();
+
+        var response = await human.SendBytesAsync(HttpMethod.Post, "/api/panels", WithInvalidUtf8("""{"name":"panel""", "\"}"));
+
+        Assert.Contains("JSON body", response.ExpectError(HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        Assert.Empty((await human.GetAsync("/api/panels")).Expect(HttpStatusCode.OK).Json.Items());
+    }
+
+    [Fact]
+    public async Task SendMessage_WithInvalidUtf8InAString_Returns400NamingTheBodyAndWritesNothing()
+    {
+        var world = await NewBotsInDmAsync();
+
+        var response = await world.A.SendBytesAsync(
+            HttpMethod.Post, $"/api/conversations/{world.DmId}/messages", WithInvalidUtf8("""{"text":"hello""", "\"}"));
+
+        Assert.Contains("JSON body", response.ExpectError(HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        Assert.Empty(await ListAsync(world.A, world.DmId));
+    }
+
     [Theory]
     [InlineData("/api/nope")]
     [InlineData("/api/conversations/c-1/nope")]
@@ -200,4 +250,8 @@ public sealed class BadInputTests(SqliteSiloFixture fixture) : SiloTestBase(fixt
         response.ExpectOneOf(HttpStatusCode.NotFound, HttpStatusCode.Unauthorized);
         response.ExpectError(response.Status);
     }
+
+    /// <summary><paramref name="before"/>, a lone UTF-8 lead byte (0xC3 with no continuation), then <paramref name="after"/>.</summary>
+    private static byte[] WithInvalidUtf8(string before, string after) =>
+        [.. System.Text.Encoding.UTF8.GetBytes(before), 0xC3, .. System.Text.Encoding.UTF8.GetBytes(after)];
 }

@@ -31,6 +31,8 @@ public sealed class OperationsTests(SqliteSiloFixture fixture) : SiloTestBase(fi
         Assert.True(Value(text, "circul_gateway_open_sockets") >= 1, "an open socket must be counted:\n" + text);
         Assert.True(Value(text, "circul_gateway_events_sent_total") >= 2, "ready and message_new were sent:\n" + text);
         Assert.True(Value(text, "circul_grain_activations") >= 1, "grains are active:\n" + text);
+        Assert.True(Value(text, "orleans_catalog_activations") >= 1, "Orleans' own activation gauge must be exported:\n" + text);
+        Assert.True(Value(text, "orleans_catalog_activation_created") >= 1, "Orleans' activation counter must be exported:\n" + text);
         Assert.Matches(new Regex(@"circul_http_requests_total\{method=""POST"",route=""/api/conversations/\{id\}/messages"",status=""201""\} [1-9]"), text);
         Assert.Matches(new Regex(@"circul_http_request_duration_seconds_count\{route=""/api/conversations/\{id\}/messages""\} [1-9]"), text);
         Assert.Contains("circul_http_request_duration_seconds_bucket{", text, StringComparison.Ordinal);

@@ -506,21 +506,32 @@ public abstract class StorageTests(StorageFixture fixture)
         var room = TestData.Unique("r");
         var sentAt = TestData.Now;
         var message = TestData.Message(TestData.Unique("m"), room, sender, createdAt: sentAt);
-        await Writer.SubmitAsync(new InsertMessageOp(message, "key-1"));
+        await Writer.SubmitAsync(new InsertMessageOp(message, "key-1", "hash-1"));
 
-        Assert.Equal(message.Id, await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddHours(-24)));
-        Assert.Equal(message.Id, await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt));
+        Assert.Equal(new IdempotentSend(message.Id, "hash-1"), await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddHours(-24)));
+        Assert.Equal(message.Id, (await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt))?.MessageId);
         Assert.Null(await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddMilliseconds(1)));
         Assert.Null(await Messages.FindIdempotentMessageAsync(sender, "key-2", sentAt.AddHours(-24)));
         Assert.Null(await Messages.FindIdempotentMessageAsync(TestData.Unique("other"), "key-1", sentAt.AddHours(-24)));
 
-        // A repeat within 24 h keeps the first message; a reuse after 24 h records the new one.
+        // A repeat within 24 h keeps the first message and fingerprint; a reuse after 24 h records the new ones.
         var repeat = TestData.Message(TestData.Unique("m"), room, sender, createdAt: sentAt.AddHours(1));
-        await Writer.SubmitAsync(new InsertMessageOp(repeat, "key-1"));
-        Assert.Equal(message.Id, await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddHours(-23)));
+        await Writer.SubmitAsync(new InsertMessageOp(repeat, "key-1", "hash-2"));
+        Assert.Equal(new IdempotentSend(message.Id, "hash-1"), await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddHours(-23)));
         var later = TestData.Message(TestData.Unique("m"), room, sender, createdAt: sentAt.AddHours(25));
-        await Writer.SubmitAsync(new InsertMessageOp(later, "key-1"));
-        Assert.Equal(later.Id, await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddHours(1)));
+        await Writer.SubmitAsync(new InsertMessageOp(later, "key-1", "hash-3"));
+        Assert.Equal(new IdempotentSend(later.Id, "hash-3"), await Messages.FindIdempotentMessageAsync(sender, "key-1", sentAt.AddHours(1)));
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_RecordedWithoutAFingerprint_IsFoundWithANullOne()
+    {
+        var sender = TestData.Unique("u");
+        var message = TestData.Message(TestData.Unique("m"), TestData.Unique("r"), sender, createdAt: TestData.Now);
+
+        await Writer.SubmitAsync(new InsertMessageOp(message, "key-1"));
+
+        Assert.Equal(new IdempotentSend(message.Id, null), await Messages.FindIdempotentMessageAsync(sender, "key-1", TestData.Now.AddHours(-1)));
     }
 
     [Fact]
@@ -703,7 +714,7 @@ public abstract class StorageTests(StorageFixture fixture)
         var transactions = writer.TransactionsCommitted - transactionsBefore;
         var stored = await Messages.ListMessagesAsync(room, count + 10, null, null, "alice");
         Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => TestData.MessageId(prefix, i)), stored.Select(m => m.Message.Id));
-        Assert.Equal(TestData.MessageId(prefix, 500), await Messages.FindIdempotentMessageAsync("alice", $"key-{prefix}-500", TestData.Now.AddHours(-1)));
+        Assert.Equal(TestData.MessageId(prefix, 500), (await Messages.FindIdempotentMessageAsync("alice", $"key-{prefix}-500", TestData.Now.AddHours(-1)))?.MessageId);
         Assert.True(transactions <= count / 10, $"{count} writes took {transactions} transactions; expected them batched (at most {count / 10}).");
     }
 
@@ -719,7 +730,7 @@ public abstract class StorageTests(StorageFixture fixture)
         await writer.SubmitAsync(new AddReactionOp(TestData.MessageId(prefix, 3), "👍", "bob", TestData.Now));
 
         Assert.Equal(Enumerable.Range(0, 20).Reverse().Select(i => TestData.MessageId(prefix, i)), await ListIdsAsync(room, 50, null, null, "bob"));
-        Assert.Equal(TestData.MessageId(prefix, 7), await Messages.FindIdempotentMessageAsync("alice", $"{prefix}-7", TestData.Now));
+        Assert.Equal(TestData.MessageId(prefix, 7), (await Messages.FindIdempotentMessageAsync("alice", $"{prefix}-7", TestData.Now))?.MessageId);
         Assert.Single((await Messages.GetMessageAsync(TestData.MessageId(prefix, 3)))!.Reactions);
         Assert.True(writer.TransactionsCommitted < 20);
     }

@@ -83,10 +83,10 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         return accepted.Value;
     }
 
-    public Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false)
+    public async Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string callerId, int limit, string? before, string? after, bool groupsOnly = false)
     {
         RequireMember(callerId, groupsOnly);
-        return _messaging!.ListAsync(callerId, limit, before, after);
+        return await _messaging!.ListAsync(callerId, limit, before, after);
     }
 
     public async Task<MessageDto> EditMessageAsync(string callerId, string messageId, string text)

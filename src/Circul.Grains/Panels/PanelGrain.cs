@@ -133,8 +133,7 @@ public sealed class PanelGrain(
     public Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId)
     {
         RequireMember(callerId);
-        IReadOnlyList<ChannelDto> channels = [.. OrderedChannels().Where(c => _snapshot!.CanView(callerId, c.Id)).Select(ToChannelDto)];
-        return Task.FromResult(channels);
+        return Task.FromResult<IReadOnlyList<ChannelDto>>([.. OrderedChannels().Where(c => _snapshot!.CanView(callerId, c.Id)).Select(ToChannelDto)]);
     }
 
     public async Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic)

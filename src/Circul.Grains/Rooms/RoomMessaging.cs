@@ -18,7 +18,7 @@ public sealed class RoomMessaging(
 {
     private const int RecentKeyCapacity = 1024;
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
-    private readonly Dictionary<(string Sender, string Key), Accepted<MessageDto>> _recentKeys = [];
+    private readonly Dictionary<(string Sender, string Key), (Accepted<MessageDto> Accepted, string Fingerprint)> _recentKeys = [];
     private readonly Queue<(string Sender, string Key)> _recentKeyOrder = new();
 
     public string? LastMessageId { get; private set; }
@@ -31,9 +31,11 @@ public sealed class RoomMessaging(
 
     public async Task<Accepted<MessageDto>> SendAsync(SenderDto sender, MessageDraft draft, string? idempotencyKey, RoomAudience audience, bool isSystem = false)
     {
+        string? fingerprint = null;
         if (idempotencyKey is not null)
         {
-            var replay = await FindIdempotentAsync(sender.Id, idempotencyKey);
+            fingerprint = SendFingerprint.Compute(roomId, draft);
+            var replay = await FindIdempotentAsync(sender.Id, idempotencyKey, fingerprint);
             if (replay is not null)
             {
                 return replay;
@@ -66,7 +68,7 @@ public sealed class RoomMessaging(
             mentionEvent = OutboundEvent.Create(EventTypes.Mention, new MentionPayload(dto, roomId, panelId, sender.Id), audience.Among(mentioned));
         }
 
-        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey), () =>
+        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey, fingerprint), () =>
         {
             events.Publish(newEvent);
             if (mentionEvent is not null)
@@ -77,7 +79,7 @@ public sealed class RoomMessaging(
         var accepted = new Accepted<MessageDto>(dto, durable);
         if (idempotencyKey is not null)
         {
-            Remember(sender.Id, idempotencyKey, accepted);
+            Remember(sender.Id, idempotencyKey, accepted, fingerprint!);
         }
 
         return accepted;
@@ -148,32 +150,49 @@ public sealed class RoomMessaging(
 
     private string? ChannelId => panelId is null ? null : roomId;
 
-    private async Task<Accepted<MessageDto>?> FindIdempotentAsync(string senderId, string key)
+    /// <summary>The first message of a retried send; 409 when the key was used for another room or body.</summary>
+    private async Task<Accepted<MessageDto>?> FindIdempotentAsync(string senderId, string key, string fingerprint)
     {
         if (_recentKeys.TryGetValue((senderId, key), out var recent))
         {
-            if (!recent.Durable.IsFaulted && !recent.Durable.IsCanceled)
+            if (!recent.Accepted.Durable.IsFaulted && !recent.Accepted.Durable.IsCanceled)
             {
-                return recent;
+                return recent.Fingerprint == fingerprint ? recent.Accepted : throw KeyReused(key);
             }
 
             // The first attempt was never written: a retry must write, not replay the failure.
             _recentKeys.Remove((senderId, key));
         }
 
-        var messageId = await messages.FindIdempotentMessageAsync(senderId, key, time.GetUtcNow() - IdempotencyWindow);
-        if (messageId is null)
+        var found = await messages.FindIdempotentMessageAsync(senderId, key, time.GetUtcNow() - IdempotencyWindow);
+        if (found is null)
         {
             return null;
         }
 
-        var stored = await messages.GetMessageAsync(messageId);
-        return stored is null ? null : new Accepted<MessageDto>(MessageMapper.ToDto(stored), Task.CompletedTask);
+        if (found.RequestHash is not null && found.RequestHash != fingerprint)
+        {
+            throw KeyReused(key);
+        }
+
+        var stored = await messages.GetMessageAsync(found.MessageId);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        // Keys recorded before fingerprints existed: only the room can be compared.
+        return found.RequestHash is not null || stored.Message.RoomId == roomId
+            ? new Accepted<MessageDto>(MessageMapper.ToDto(stored), Task.CompletedTask)
+            : throw KeyReused(key);
     }
 
-    private void Remember(string senderId, string key, Accepted<MessageDto> accepted)
+    private static ApiException KeyReused(string key) =>
+        ApiException.Conflict($"Idempotency-Key '{key}' was already used for a different request");
+
+    private void Remember(string senderId, string key, Accepted<MessageDto> accepted, string fingerprint)
     {
-        if (_recentKeys.TryAdd((senderId, key), accepted))
+        if (_recentKeys.TryAdd((senderId, key), (accepted, fingerprint)))
         {
             _recentKeyOrder.Enqueue((senderId, key));
             if (_recentKeyOrder.Count > RecentKeyCapacity)

@@ -12,7 +12,9 @@ public static partial class ApiErrors
         return context.Response.WriteAsJsonAsync(new ErrorDto(message), CirculJson.Options);
     }
 
-    /// <summary>Maps exceptions thrown below the endpoints; anything unexpected is a logged 500 without details.</summary>
+    /// <summary>Maps exceptions thrown below the endpoints; anything unexpected is a logged 500 without details. A 4xx
+    /// is the client's mistake: one Debug line without the exception, so bad input cannot flood the logs with stack
+    /// traces.</summary>
     public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         try
@@ -23,17 +25,16 @@ public static partial class ApiErrors
         {
             switch (exception)
             {
-                case ApiException api:
-                    await WriteAsync(context, api.StatusCode, api.Message);
+                case ApiException { StatusCode: < 500 } api:
+                    await WriteClientErrorAsync(context, api.StatusCode, api.Message);
                     break;
-                case BadHttpRequestException bad:
-                    await WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : "bad request");
+                case BadHttpRequestException { StatusCode: < 500 } bad:
+                    await WriteClientErrorAsync(context, bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : "bad request");
                     break;
                 case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                     break;
                 default:
-                    var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Circul.Api");
-                    LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+                    LogUnhandled(Logger(context), exception, context.Request.Method, context.Request.Path);
                     await WriteAsync(context, 500, "internal error");
                     break;
             }
@@ -59,6 +60,19 @@ public static partial class ApiErrors
         await http.Response.WriteAsJsonAsync(new ErrorDto(message), CirculJson.Options);
     });
 
+    private static Task WriteClientErrorAsync(HttpContext context, int status, string message)
+    {
+        LogClientError(Logger(context), context.Request.Method, context.Request.Path, status, message);
+        return WriteAsync(context, status, message);
+    }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Circul.Api");
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    // The path only: the query may carry a token (the gateway's ?token=).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {StatusCode}: {Error}")]
+    private static partial void LogClientError(ILogger logger, string method, string path, int statusCode, string error);
 }

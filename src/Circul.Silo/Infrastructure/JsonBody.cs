@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Circul.Grains;
 
 namespace Circul.Silo.Infrastructure;
@@ -43,6 +44,13 @@ public sealed class JsonBody : IDisposable
         if (buffer.WrittenCount == 0)
         {
             throw ApiException.BadRequest("request body must be a JSON object");
+        }
+
+        // The JSON reader does not check the UTF-8 inside strings: an invalid sequence would only surface when a
+        // handler reads the field (as a 500). Checking the whole body here keeps every JSON route a 400.
+        if (!Utf8.IsValid(buffer.WrittenSpan))
+        {
+            throw ApiException.BadRequest("invalid JSON body: not valid UTF-8");
         }
 
         JsonDocument document;

@@ -11,8 +11,10 @@ public static class OpsEndpoints
     public static IEndpointRouteBuilder MapOpsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", async (IStorageHealth storage, CancellationToken ct) =>
-            await storage.PingAsync(ct) ? Results.Text("ready\n") : Results.Text("storage unreachable\n", statusCode: 503));
+        app.MapGet("/readyz", async (IStorageHealth storage, SiloRegistration registration, CancellationToken ct) =>
+            !registration.IsRegistered ? Results.Text("storage not ready (migrating or unreachable)\n", statusCode: 503)
+            : await storage.PingAsync(ct) ? Results.Text("ready\n")
+            : Results.Text("storage unreachable\n", statusCode: 503));
         app.MapGet("/metrics", (RequestMetrics requests, OrleansMetrics orleans, GatewayMetrics gateway) =>
         {
             var output = new StringBuilder();

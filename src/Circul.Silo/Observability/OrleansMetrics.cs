@@ -2,26 +2,28 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using Orleans.Runtime;
 
 namespace Circul.Silo.Observability;
 
-/// <summary>Orleans' own instruments (meter <c>Microsoft.Orleans</c>: activations, grain calls, messaging, directory,
+/// <summary>This silo's Orleans instruments (meter <c>Microsoft.Orleans</c>: activations, grain calls, messaging, directory,
 /// membership) in Prometheus text. Counters and up-down counters are summed over their tags, histograms keep a count and
 /// a sum, observable instruments are read at scrape time. Series names are the instrument names with <c>_</c> for
 /// <c>-</c> (<c>orleans_catalog_activations</c>), so the set of series is fixed by Orleans, never by requests.</summary>
 public sealed class OrleansMetrics : IDisposable
 {
-    public const string MeterName = "Microsoft.Orleans";
-
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, Series> _series = new();
     private readonly Lock _collectLock = new();
 
-    public OrleansMetrics()
+    /// <param name="instruments">This silo's Orleans meter: several silos in one process (tests) each have their own
+    /// meter of the same name, and only this one's instruments are reported.</param>
+    public OrleansMetrics(OrleansInstruments instruments)
     {
+        var meter = instruments.Meter;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == MeterName)
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 _series.TryAdd(instrument, new Series(instrument));
                 listener.EnableMeasurementEvents(instrument);

@@ -22,6 +22,9 @@ public sealed class PostgresDialect : SqlDialect
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         }
 
+        var settings = builder.ConnectionStringBuilder;
+        Target = $"{settings.Host}:{settings.Port}, database {settings.Database ?? settings.Username ?? "(default)"}";
+        Password = settings.Password;
         DataSource = builder.Build();
     }
 
@@ -29,6 +32,10 @@ public sealed class PostgresDialect : SqlDialect
     public NpgsqlDataSource DataSource { get; }
 
     public override string Name => ProviderName;
+
+    internal override string Target { get; }
+
+    internal override string? Password { get; }
 
     internal override string MigrationFolder => "Postgres";
 

@@ -41,6 +41,7 @@ public sealed class SqliteDialect : SqlDialect
         // connection runs no extra statement; in WAL mode readers rarely wait at all.
         var read = new SqliteConnectionStringBuilder(builder.ConnectionString) { Pooling = true, DefaultTimeout = 5 };
         var write = new SqliteConnectionStringBuilder(builder.ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate };
+        Target = $"file {builder.DataSource}";
         _readConnectionString = read.ConnectionString;
         _writeConnectionString = write.ConnectionString;
         _releaseWriter = _ =>
@@ -51,6 +52,8 @@ public sealed class SqliteDialect : SqlDialect
     }
 
     public override string Name => ProviderName;
+
+    internal override string Target { get; }
 
     internal override string MigrationFolder => "Sqlite";
 

@@ -57,9 +57,14 @@ public sealed class BotClient(RunningSilo silo, string? token, string? scheme)
         return SendRawAsync(method, path, raw, "application/json", headers);
     }
 
-    /// <summary>Sends exactly these bytes as the body (malformed JSON, oversized bodies).</summary>
-    public async Task<ApiResponse> SendRawAsync(
-        HttpMethod method, string path, string? rawBody, string contentType = "application/json", IDictionary<string, string>? headers = null)
+    /// <summary>Sends exactly this text as the body (malformed JSON, oversized bodies).</summary>
+    public Task<ApiResponse> SendRawAsync(
+        HttpMethod method, string path, string? rawBody, string contentType = "application/json", IDictionary<string, string>? headers = null) =>
+        SendBytesAsync(method, path, rawBody is null ? null : Encoding.UTF8.GetBytes(rawBody), contentType, headers);
+
+    /// <summary>Sends exactly these bytes as the body, even when they are not valid UTF-8.</summary>
+    public async Task<ApiResponse> SendBytesAsync(
+        HttpMethod method, string path, byte[]? body, string contentType = "application/json", IDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (Token is not null && Scheme is not null)
@@ -67,9 +72,9 @@ public sealed class BotClient(RunningSilo silo, string? token, string? scheme)
             request.Headers.Authorization = new AuthenticationHeaderValue(Scheme, Token);
         }
 
-        if (rawBody is not null)
+        if (body is not null)
         {
-            request.Content = new StringContent(rawBody, Encoding.UTF8);
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
         }
 

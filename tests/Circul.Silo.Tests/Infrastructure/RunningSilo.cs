@@ -31,12 +31,14 @@ public sealed class RunningSilo : IAsyncDisposable
     /// <summary>Shared client without default headers: every request sets its own auth.</summary>
     public HttpClient Http { get; }
 
-    public static async Task<RunningSilo> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="configure">Runs after the settings are added (e.g. to add a logging provider).</param>
+    public static async Task<RunningSilo> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var app = SiloApp.Build(Array.Empty<string>(), builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 
 namespace Circul.Silo.Tests.Infrastructure;
 
@@ -42,6 +43,11 @@ public abstract class SiloFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Adjusts the host builder after the settings are in (services, logging providers).</summary>
+    protected virtual void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+    }
+
     /// <summary>The full configuration (storage excluded) this fixture's silo runs with.</summary>
     public Dictionary<string, string?> Settings()
     {
@@ -55,7 +61,7 @@ public abstract class SiloFixture : IAsyncLifetime
         try
         {
             _storage = await Storage.CreateAsync();
-            _silo = await RunningSilo.StartAsync(Merge(Settings(), _storage.Settings));
+            _silo = await RunningSilo.StartAsync(Merge(Settings(), _storage.Settings), ConfigureBuilder);
         }
         catch (Exception e)
         {

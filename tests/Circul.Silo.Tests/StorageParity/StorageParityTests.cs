@@ -147,6 +147,19 @@ public abstract class StorageParityTests(SiloFixture fixture) : SiloTestBase(fix
     }
 
     [Fact]
+    public async Task IdempotencyKey_ReusedForAnotherBody_Returns409AndStoresNothing()
+    {
+        var world = await NewBotsInDmAsync();
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+
+        (await world.A.PostAsync($"/api/conversations/{world.DmId}/messages", new { text = "once" }, headers)).Expect(HttpStatusCode.Created);
+        var reused = await world.A.PostAsync($"/api/conversations/{world.DmId}/messages", new { text = "twice" }, headers);
+
+        reused.ExpectError(HttpStatusCode.Conflict);
+        Assert.Equal("once", Assert.Single(await ListAsync(world.B, world.DmId)).Str("text"));
+    }
+
+    [Fact]
     public async Task Gateway_DeliversMessageNewToBothDmMembers()
     {
         var world = await NewBotsInDmAsync();

@@ -1,0 +1,24 @@
+using Circul.Silo.Infrastructure;
+
+namespace Circul.Silo.Observability;
+
+/// <summary>Until storage is migrated and the silo registered, <c>/api</c> and <c>/ws</c> answer 503
+/// <c>{"error":"storage unavailable"}</c> at once, rather than a 500 or a request hanging on the database.</summary>
+public static class StorageGate
+{
+    public const string Message = "storage unavailable";
+
+    public static IApplicationBuilder UseStorageGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws"))
+            && !context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Message);
+            return;
+        }
+
+        await next(context);
+    });
+}
