@@ -1,6 +1,8 @@
 using Circul.Contracts;
 using Circul.Grains.Conversations;
+using Circul.Grains.Events;
 using Circul.Grains.Panels;
+using Orleans;
 
 namespace Circul.Grains.Tests.Cluster;
 
@@ -94,6 +96,26 @@ public sealed class CrossSiloEventTests(TwoSiloCluster cluster) : IClassFixture<
         Assert.Equal(new[] { world.OwnerId, world.BotId }.Order(), dto.MemberIds.Order());
         Assert.Contains(world.ChannelId, dto.Categories.SelectMany(c => c.ChannelIds));
         Assert.Equal(2, members.Count);
+    }
+
+    [Fact]
+    public async Task TheGatewayDirectory_IsRebuiltByReRegistration_AfterItsGrainIsDeactivated()
+    {
+        var directory = cluster.Grains(0).GetGrain<IGatewayDirectoryGrain>(0);
+        Assert.Equal(2, (await directory.ListAsync()).Length);
+
+        await cluster.Cluster.DeactivateAsync(directory);
+        Assert.False(cluster.Cluster.TryGetGrainContext(directory.GetGrainId(), out _), "the directory grain (and the list in its memory) must be gone");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var silos = (await directory.ListAsync()).Select(r => r.Silo).ToHashSet();
+        while (silos.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            silos = (await directory.ListAsync()).Select(r => r.Silo).ToHashSet();
+        }
+
+        Assert.Equal(new[] { cluster.Address(0), cluster.Address(1) }.ToHashSet(), silos);
     }
 
     private static bool HasMessage(IReadOnlyList<RecordedEvent> events, string messageId) =>
