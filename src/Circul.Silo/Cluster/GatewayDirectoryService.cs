@@ -35,9 +35,9 @@ public sealed partial class GatewayDirectoryService(
             try
             {
                 var all = await directory.RegisterAsync(self).WaitAsync(stoppingToken);
-                var dead = membership.CurrentSnapshot.Members;
-                await router.UpdateAsync([.. all.Where(r => !r.Silo.Equals(silo.SiloAddress)
-                    && !(dead.TryGetValue(r.Silo, out var m) && m.Status == SiloStatus.Dead))]);
+                var members = membership.CurrentSnapshot.Members;
+                bool IsGone(SiloAddress s) => !members.TryGetValue(s, out var m) || m.Status == SiloStatus.Dead;
+                await router.UpdateAsync([.. all.Where(r => !r.Silo.Equals(silo.SiloAddress) && !IsGone(r.Silo))], IsGone);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -108,6 +108,7 @@ public static class OrleansHosting
         services.AddSingleton<IGatewayControl>(sp => sp.GetRequiredService<EventRouter>());
         services.AddSingleton<GatewayObserver>();
         services.AddHostedService<GatewayDirectoryService>();
+        services.AddHostedService<DeadSiloPresenceService>();
         return services;
     }
 
