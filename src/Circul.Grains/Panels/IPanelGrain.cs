@@ -20,6 +20,7 @@ public interface IPanelGrain : IGrainWithStringKey
 
     Task DeleteAsync(string callerId);
 
+    /// <summary>The channels the caller can view, in display order, with its unread counts.</summary>
     Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId);
 
     Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic);
@@ -52,7 +53,8 @@ public interface IPanelGrain : IGrainWithStringKey
 
     Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses);
 
-    /// <summary>Joins by an invite code of this panel (validated and counted here).</summary>
+    /// <summary>Joins by an invite code of this panel, as <see cref="IInviteGrain"/> found it: bans, membership and the
+    /// code's expiry and uses are checked here, and the use counted.</summary>
     Task<PanelDto> JoinByInviteAsync(string userId, string code);
 
     /// <summary>Adds a bot directly (needs manage_panel; also the OAuth "Authorize"). Returns the new member, not the
