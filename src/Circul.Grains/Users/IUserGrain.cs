@@ -49,6 +49,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Called when this user stops sharing a room with someone: contacts are reloaded on next use.</summary>
     Task InvalidateContactsAsync();
 
+    /// <summary>The panels this user is a member of, as stored (the user's panel list).</summary>
+    Task<IReadOnlyList<string>> ListPanelIdsAsync();
+
+    /// <summary>The DMs and groups this user is a member of, as stored (the user's conversation list).</summary>
+    Task<IReadOnlyList<string>> ListConversationIdsAsync();
+
     /// <summary>Called by a panel when this user joins it.</summary>
     Task JoinedPanelAsync(string panelId);
 

@@ -241,6 +241,10 @@ public sealed class UserGrain(
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> ListPanelIdsAsync() => panels.ListPanelIdsAsync(GrainKey);
+
+    public Task<IReadOnlyList<string>> ListConversationIdsAsync() => conversations.ListConversationIdsAsync(GrainKey);
+
     public Task JoinedPanelAsync(string panelId)
     {
         _panelIds?.Add(panelId);
