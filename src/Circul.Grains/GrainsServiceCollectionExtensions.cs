@@ -25,7 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<PanelSnapshotSource>();
         services.AddOptions<PresenceOptions>().BindConfiguration("Circul:Presence");
         services.AddKeyedSingleton<IGrainStorage>(CirculGrainStorage.ProviderName, (sp, _) => ActivatorUtilities.CreateInstance<CirculGrainStorage>(sp));
-        services.AddSingleton<IIncomingGrainCallFilter, StateConflictFilter>();
+        services.AddSingleton<IIncomingGrainCallFilter, GrainErrorFilter>();
         return services;
     }
 }

@@ -31,6 +31,7 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
     private long _transactionsCommitted;
     private long _writesCommitted;
     private long _writesFailed;
+    private int _storageFailures;
 
     public BatchingDurableWriter(SqlDialect dialect, IOptions<StorageOptions> options, ILogger<BatchingDurableWriter>? logger = null)
     {
@@ -220,6 +221,7 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
 
         if (failure is null)
         {
+            NoteSuccess();
             Interlocked.Increment(ref _batchesCommitted);
             Interlocked.Increment(ref _transactionsCommitted);
             Interlocked.Add(ref _writesCommitted, batch.Count);
@@ -242,7 +244,11 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
             return;
         }
 
-        _logger.BatchFailed(failure, batch.Count);
+        if (!IsStorageFailure(failure))
+        {
+            _logger.BatchFailed(failure, batch.Count);
+        }
+
         Interlocked.Increment(ref _batchesRetried);
         foreach (var pending in batch)
         {
@@ -256,6 +262,7 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
                 continue;
             }
 
+            NoteSuccess();
             Interlocked.Increment(ref _transactionsCommitted);
             Interlocked.Increment(ref _writesCommitted);
             RunAfterCommit(pending);
@@ -278,6 +285,24 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Whether the write failed because the database is unreachable or failing (not because of the write).</summary>
+    internal static bool IsStorageFailure(Exception exception) => exception switch
+    {
+        System.Data.Common.DbException => true,
+        System.Net.Sockets.SocketException => true,
+        TimeoutException => true,
+        _ => exception.InnerException is { } inner && IsStorageFailure(inner),
+    };
+
+    private void NoteSuccess()
+    {
+        var failures = Interlocked.Exchange(ref _storageFailures, 0);
+        if (failures > 0)
+        {
+            _logger.StorageWritesRecovered(failures);
+        }
+    }
+
     private void RunAfterCommit(PendingWrite pending)
     {
         if (pending.AfterCommit is null)
@@ -298,7 +323,15 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
     private void Fail(PendingWrite pending, Exception exception)
     {
         Interlocked.Increment(ref _writesFailed);
-        _logger.WriteFailed(exception, pending.Op.GetType().Name);
+        if (!IsStorageFailure(exception))
+        {
+            _logger.WriteFailed(exception, pending.Op.GetType().Name);
+        }
+        else if (Interlocked.Increment(ref _storageFailures) == 1)
+        {
+            // The database is down or failing: one line for the outage, not a stack trace per write.
+            _logger.StorageWritesFailing(exception.GetType().Name, exception.Message);
+        }
         pending.Completion.TrySetException(exception);
     }
 }

@@ -2,7 +2,7 @@ namespace Circul.Storage;
 
 /// <summary>A conditional write found another version in storage than the one the writer last read. The grain storage
 /// provider turns it into Orleans' <c>InconsistentStateException</c>; the activation that lost the race is deactivated
-/// and the call answers 503 (<c>StateConflictFilter</c>).</summary>
+/// and the call answers 503 (<c>GrainErrorFilter</c>).</summary>
 public sealed class StateConflictException : Exception
 {
     public StateConflictException()

@@ -26,6 +26,12 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Durable writer: {OpType} failed")]
     public static partial void WriteFailed(this ILogger logger, Exception exception, string opType);
 
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Durable writer: storage is failing ({ExceptionType}: {Reason}); writes answer 503 until it is back (logged once per outage)")]
+    public static partial void StorageWritesFailing(this ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Durable writer: storage is back after {Failures} failed writes")]
+    public static partial void StorageWritesRecovered(this ILogger logger, int failures);
+
     [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "Durable writer: the afterCommit callback of {OpType} threw")]
     public static partial void AfterCommitFailed(this ILogger logger, Exception exception, string opType);
 

@@ -1,5 +1,7 @@
 using Circul.Contracts;
 using Circul.Grains;
+using Circul.Grains.Hosting;
+using Orleans.Runtime;
 
 namespace Circul.Silo.Infrastructure;
 
@@ -33,6 +35,16 @@ public static partial class ApiErrors
                     break;
                 case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                     break;
+                case ApiException { StatusCode: 503 } unavailable:
+                    await WriteUnavailableAsync(context, unavailable.Message, exception);
+                    break;
+                case var storage when GrainErrorFilter.IsStorageFailure(storage):
+                    await WriteUnavailableAsync(context, GrainErrorFilter.StorageUnavailable, exception);
+                    break;
+                case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
+                    // A grain's silo died or did not answer in time: nothing was acknowledged; the client retries.
+                    await WriteUnavailableAsync(context, "service unavailable; retry", exception);
+                    break;
                 default:
                     LogUnhandled(Logger(context), exception, context.Request.Method, context.Request.Path);
                     await WriteAsync(context, 500, "internal error");
@@ -60,6 +72,14 @@ public static partial class ApiErrors
         await http.Response.WriteAsJsonAsync(new ErrorDto(message), CirculJson.Options);
     });
 
+    /// <summary>503 with <c>Retry-After: 1</c>; one line without the stack (an outage must not flood the log).</summary>
+    private static Task WriteUnavailableAsync(HttpContext context, string message, Exception exception)
+    {
+        LogUnavailable(Logger(context), context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+        context.Response.Headers.RetryAfter = "1";
+        return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, message);
+    }
+
     private static Task WriteClientErrorAsync(HttpContext context, int status, string message)
     {
         LogClientError(Logger(context), context.Request.Method, context.Request.Path, status, message);
@@ -71,6 +91,9 @@ public static partial class ApiErrors
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered 503: {ExceptionType}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);
 
     // The path only: the query may carry a token (the gateway's ?token=).
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {StatusCode}: {Error}")]
