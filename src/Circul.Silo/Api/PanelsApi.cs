@@ -76,7 +76,7 @@ public static partial class PanelsApi
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         return Results.Json(await grains.GetGrain<IPanelGrain>(Ids.NewId("panel-")).CreateAsync(caller.UserId, name), statusCode: 201);
     }
 
@@ -87,7 +87,7 @@ public static partial class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.OptionalString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name");
         var everyone = ReadPermissions(body, "everyone_permissions");
         return Results.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateAsync(caller.UserId, name, everyone));
     }
@@ -179,7 +179,7 @@ public static partial class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         return Results.Json(await grains.GetGrain<IPanelGrain>(id).CreateCategoryAsync(caller.UserId, name), statusCode: 201);
     }
 
@@ -187,7 +187,7 @@ public static partial class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         return Results.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateCategoryAsync(caller.UserId, cat, name));
     }
 
@@ -287,7 +287,7 @@ public static partial class PanelsApi
 
     private static string? ReadChannelName(JsonBody body, bool required)
     {
-        var name = required ? body.RequireString("name", 1, 100, trim: true) : body.OptionalString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(required ? body.RequireString("name", 1, 100, trim: true) : body.OptionalString("name", 1, 100, trim: true), "name");
         return name?.ToLowerInvariant().Replace(' ', '-');
     }
 
@@ -300,7 +300,7 @@ public static partial class PanelsApi
         }
 
         return new RoleChange(
-            body.OptionalString("name", 1, 100, trim: true),
+            NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
             color,
             ReadInt(body, "position", 1, 10_000),
             ReadPermissions(body, "permissions"));
