@@ -32,6 +32,7 @@ public static class SiloApp
 
         // Listen to Orleans' instruments from the start, not from the first scrape.
         app.Services.GetRequiredService<OrleansMetrics>();
+        app.UseSecurityHeaders();
         app.UseApiStatusBodies();
         app.UseRouting();
         RequestMetrics.UseRequestMetrics(app);
