@@ -29,10 +29,10 @@ public static class AuthApi
         return Results.Json(await accounts.RegisterAsync(username, password), statusCode: 201);
     }
 
-    public static async Task<IResult> LoginAsync(HttpContext context, AccountService accounts, IOptions<LimitsOptions> limits)
+    public static async Task<IResult> LoginAsync(HttpContext context, AccountService accounts, LoginThrottle throttle, IOptions<LimitsOptions> limits)
     {
         var (username, password) = await ReadCredentialsAsync(context, limits.Value);
-        return Results.Ok(await accounts.LoginAsync(username, password));
+        return await throttle.GuardAsync(context, username, async () => Results.Ok(await accounts.LoginAsync(username, password)));
     }
 
     public static async Task<IResult> LogoutAsync(HttpContext context, TokenService tokens)
