@@ -34,3 +34,7 @@ public sealed record PanelMemberDto(string Id, string Name, string Status, bool 
 /// <summary>An invite code.</summary>
 [GenerateSerializer, Immutable, Alias("circul.InviteDto")]
 public sealed record InviteDto(string Code, string PanelId, DateTimeOffset? ExpiresAt, int MaxUses, int Uses);
+
+/// <summary>A ban, as the ban route answers it.</summary>
+[GenerateSerializer, Immutable, Alias("circul.PanelBanDto")]
+public sealed record PanelBanDto(string PanelId, string UserId, string Reason);

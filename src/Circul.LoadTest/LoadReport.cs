@@ -14,10 +14,12 @@ public sealed class LoadReport
     private readonly long _measureFrom;
     private readonly TimeSpan _drained;
     private readonly string _startLoad;
+    private readonly ServerCpuWindow? _serverCpu;
 
-    public LoadReport(LoadTestOptions options, IScenario scenario, ScenarioPlan plan, SendStats stats, IReadOnlyList<BotSocket> sockets, long measureFrom, TimeSpan drained, string startLoad)
+    public LoadReport(LoadTestOptions options, IScenario scenario, ScenarioPlan plan, SendStats stats, IReadOnlyList<BotSocket> sockets, long measureFrom, TimeSpan drained, string startLoad, ServerCpuWindow? serverCpu = null)
     {
         _startLoad = startLoad;
+        _serverCpu = serverCpu;
         _options = options;
         _scenario = scenario;
         _plan = plan;
@@ -117,6 +119,10 @@ public sealed class LoadReport
         w.Line($"end-to-end (ms):    p50 {latency.PercentileMilliseconds(50):0.00}  p90 {latency.PercentileMilliseconds(90):0.00}  p99 {latency.PercentileMilliseconds(99):0.00}  max {latency.MaxMilliseconds:0.00}   (send -> {(_scenario.Name == "panel" ? "panel_message" : "message_new")}, n={latency.Count})");
         w.Line($"HTTP send (ms):     p50 {_stats.HttpLatency.PercentileMilliseconds(50):0.00}  p99 {_stats.HttpLatency.PercentileMilliseconds(99):0.00}  max {_stats.HttpLatency.MaxMilliseconds:0.00}   (POST -> response, n={_stats.HttpLatency.Count})");
         w.Line($"drain:              {_drained.TotalSeconds:0.00} s after the last send");
+        if (_serverCpu is { } cpu)
+        {
+            WriteServerCpu(w, cpu, measuredDeliveries);
+        }
         if (ignored > 0)
         {
             w.Line($"note:               {ignored} message events in rooms the scenario does not send to (e.g. join announcements; not counted)");
@@ -184,6 +190,32 @@ public sealed class LoadReport
 
         w.Plain("RESULT: FAIL");
         return LoadTestProgram.ExitFailed;
+    }
+
+    /// <summary>
+    /// The silo's CPU over the measured window (its start, after the warm-up, to the end of the drain): seconds, cores
+    /// (CPU seconds per wall second) and microseconds per measured delivery. Everything the silo did in the window counts,
+    /// the HTTP sends included; so do deliveries of late warm-up sends, which the measured deliveries do not.
+    /// </summary>
+    private static void WriteServerCpu(ReportWriter w, ServerCpuWindow cpu, long measuredDeliveries)
+    {
+        if (cpu.Start is not { } start || cpu.End is not { } end)
+        {
+            w.Line($"silo CPU:           n/a (pid {cpu.Pid}: {cpu.Error})");
+            return;
+        }
+
+        var cpuSeconds = (double)(end.Ticks - start.Ticks) / cpu.TicksPerSecond;
+        var wallSeconds = (double)(end.At - start.At) / Stopwatch.Frequency;
+        w.Line($"silo CPU:           {cpuSeconds:0.00} s in {wallSeconds:0.00} s (measured window start -> end of drain): {(wallSeconds > 0 ? cpuSeconds / wallSeconds : 0):0.000} cores, pid {cpu.Pid}, {cpu.TicksPerSecond} ticks/s");
+        if (measuredDeliveries > 0)
+        {
+            w.Line($"silo CPU/delivery:  {cpuSeconds * 1e6 / measuredDeliveries:0.00} us per measured delivery ({measuredDeliveries} measured deliveries)");
+        }
+        else
+        {
+            w.Plain("silo CPU/delivery:  n/a (no measured delivery)");
+        }
     }
 
     private static string Percent(long part, long whole) =>

@@ -128,6 +128,7 @@ public sealed class LoadRun
         deadline.CancelAfter(TimeSpan.FromSeconds(_options.WarmupSeconds + _options.DurationSeconds + 45));
         using var progressStop = new CancellationTokenSource();
         var progress = ReportProgressAsync(stats, sockets, start, progressStop.Token);
+        var cpuAtStart = _options.ServerPid is { } pid ? ReadServerCpuAtAsync(pid, measureFrom, deadline.Token) : Task.FromResult<CpuSample?>(null);
         await pump.RunAsync(start, measureFrom, end, deadline.Token);
         var sendingDone = Stopwatch.GetTimestamp();
 
@@ -139,12 +140,52 @@ public sealed class LoadRun
         }
 
         var drained = Stopwatch.GetElapsedTime(sendingDone);
+        var serverCpu = await ServerCpuWindowAsync(cpuAtStart);
         await progressStop.CancelAsync();
         await progress;
 
         await Task.WhenAll(sockets.Select(s => s.CloseAsync(CloseTimeout)));
-        var report = new LoadReport(_options, _scenario, plan, stats, sockets, measureFrom, drained, startLoad);
+        var report = new LoadReport(_options, _scenario, plan, stats, sockets, measureFrom, drained, startLoad, serverCpu);
         return report.Write(_output);
+    }
+
+    /// <summary>The silo's CPU time once the measured window starts (after the warm-up); null if the run stopped first or the process is gone.</summary>
+    private static async Task<CpuSample?> ReadServerCpuAtAsync(int pid, long at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var wait = at - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        return ProcessCpu.ReadTicks(pid, out _) is { } ticks ? new CpuSample(ticks, now) : null;
+    }
+
+    /// <summary>Reads the silo's CPU time at the end of the drain and pairs it with the reading at the window's start.</summary>
+    private async Task<ServerCpuWindow?> ServerCpuWindowAsync(Task<CpuSample?> atStart)
+    {
+        if (_options.ServerPid is not { } pid)
+        {
+            return null;
+        }
+
+        var endTicks = ProcessCpu.ReadTicks(pid, out var error);
+        var end = endTicks is { } ticks ? new CpuSample(ticks, Stopwatch.GetTimestamp()) : (CpuSample?)null;
+        var start = await atStart;
+        if (start is null && end is not null)
+        {
+            error = "no reading at the start of the measured window (the run stopped early, or the process was gone)";
+        }
+
+        return new ServerCpuWindow(pid, ProcessCpu.TicksPerSecond, start, end, error);
     }
 
     private async Task ReportProgressAsync(SendStats stats, List<BotSocket> sockets, long start, CancellationToken cancellationToken)

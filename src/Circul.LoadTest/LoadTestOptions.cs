@@ -14,7 +14,8 @@ public sealed class LoadTestOptions
         "Usage: Circul.LoadTest [--url http://127.0.0.1:5080] [--scenario dm|group|panel|panel-scale] [--bots 100]\n" +
         "                       [--rate 500] [--duration 20] [--warmup 2] [--concurrency 128] [--drain 10]\n" +
         "                       [--setup-concurrency 8] [--group-size 10] [--channels 20] [--restricted-fraction 0.25]\n" +
-        "                       [--observers 10] [--add-concurrency 8] [--messages 200] [--time-limit 900]";
+        "                       [--observers 10] [--add-concurrency 8] [--messages 200] [--time-limit 900]\n" +
+        "                       [--server-pid PID]";
 
     public const string Help = Usage + """
 
@@ -45,6 +46,9 @@ public sealed class LoadTestOptions
           --add-concurrency C panel-scale: most panel adds in flight at once (1..256, default 8)
           --messages K        panel-scale: messages sent one after another into one channel (1..10000, default 200)
           --time-limit S      panel-scale: stop (and fail) after S seconds in all (10..900, default 900)
+          --server-pid PID    dm, group, panel (Linux): the silo's process on this machine; the report adds
+                              its CPU time from the start of the measured window to the end of the drain
+                              (/proc/PID/stat), its utilisation in cores and its CPU microseconds per delivery
 
         Start the server with rate limits off, or most sends answer 429:
           Circul__RateLimits__Enabled=false dotnet run --project src/Circul.Silo -c Release
@@ -87,6 +91,9 @@ public sealed class LoadTestOptions
     public int Messages { get; private init; } = 200;
 
     public int TimeLimitSeconds { get; private init; } = MaxTimeLimitSeconds;
+
+    /// <summary><c>--server-pid</c>: the silo's process, whose CPU time the report measures; null when not given.</summary>
+    public int? ServerPid { get; private init; }
 
     /// <summary>Parses and validates <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out LoadTestOptions? options, out string error)
@@ -170,6 +177,24 @@ public sealed class LoadTestOptions
             return false;
         }
 
+        int? serverPid = null;
+        if (values.TryGetValue("server-pid", out var rawPid))
+        {
+            if (!int.TryParse(rawPid, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid < 1)
+            {
+                error = $"--server-pid must be a process id (a positive integer), got '{rawPid}'";
+                return false;
+            }
+
+            if (ProcessCpu.ReadTicks(pid, out var why) is null)
+            {
+                error = $"--server-pid {pid}: cannot read its CPU time: {why}";
+                return false;
+            }
+
+            serverPid = pid;
+        }
+
         if (scenario == "panel-scale" && observers > bots)
         {
             error = $"--observers ({observers}) cannot exceed --bots ({bots})";
@@ -194,6 +219,7 @@ public sealed class LoadTestOptions
             AddConcurrency = addConcurrency,
             Messages = messages,
             TimeLimitSeconds = timeLimit,
+            ServerPid = serverPid,
         };
         error = "";
         return true;
@@ -227,6 +253,7 @@ public sealed class LoadTestOptions
     {
         "url", "scenario", "bots", "group-size", "rate", "duration", "warmup", "concurrency", "drain",
         "setup-concurrency", "channels", "restricted-fraction", "observers", "add-concurrency", "messages", "time-limit",
+        "server-pid",
     };
 
     private static bool TryInt(Dictionary<string, string> values, string name, int fallback, int min, int max, out int result, out string error)

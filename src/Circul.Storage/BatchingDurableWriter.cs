@@ -88,7 +88,15 @@ public sealed class BatchingDurableWriter : IDurableWriter, IHostedService, IAsy
 
         if (loop is not null)
         {
-            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host gave up waiting (its shutdown timeout, or a kill): the loop keeps draining while the process
+                // lives; what it has not committed was never acknowledged.
+            }
         }
     }
 

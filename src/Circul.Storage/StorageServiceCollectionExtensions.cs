@@ -46,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IConversationStore, SqlConversationStore>();
         services.TryAddSingleton<IMessageStore, SqlMessageStore>();
         services.TryAddSingleton<IReadMarkerStore, SqlReadMarkerStore>();
+        services.TryAddSingleton<IPresenceStore, SqlPresenceStore>();
         services.TryAddSingleton<IMediaStore, SqlMediaStore>();
         services.TryAddSingleton<IPanelStore, SqlPanelStore>();
         services.TryAddSingleton<IStorageHealth, SqlStorageHealth>();

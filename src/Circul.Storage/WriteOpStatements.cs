@@ -47,6 +47,14 @@ internal static class WriteOpStatements
         WHERE excluded.message_id > read_markers.message_id
         """;
 
+    private const string UpsertPresence =
+        """
+        INSERT INTO presence_connections (user_id, silo, connections) VALUES (@user_id, @silo, @connections)
+        ON CONFLICT (user_id, silo) DO UPDATE SET connections = excluded.connections
+        """;
+
+    private const string DeletePresence = "DELETE FROM presence_connections WHERE user_id = @user_id AND silo = @silo";
+
     /// <summary>Appends the statements of <paramref name="op"/> to <paramref name="statements"/>.</summary>
     public static void Append(WriteOp op, SqlDialect dialect, List<SqlStatement> statements)
     {
@@ -128,6 +136,17 @@ internal static class WriteOpStatements
                     Text("user_id", marker.UserId),
                     Text("message_id", marker.MessageId),
                 ]));
+                break;
+
+            case SetPresenceOp presence:
+                statements.Add(presence.Connections > 0
+                    ? new SqlStatement(UpsertPresence,
+                    [
+                        Text("user_id", presence.UserId),
+                        Text("silo", presence.Silo),
+                        new SqlArg("connections", presence.Connections, DbType.Int32),
+                    ])
+                    : new SqlStatement(DeletePresence, [Text("user_id", presence.UserId), Text("silo", presence.Silo)]));
                 break;
 
             default:

@@ -23,3 +23,6 @@ public sealed record RemoveReactionOp(string MessageId, string Emoji, string Use
 
 /// <summary>Sets a user's read marker in a room (upsert; never moves backwards).</summary>
 public sealed record SetReadMarkerOp(string RoomId, string UserId, string MessageId) : WriteOp;
+
+/// <summary>Sets how many gateway connections a user has on a silo; 0 deletes the row.</summary>
+public sealed record SetPresenceOp(string UserId, string Silo, int Connections) : WriteOp;

@@ -68,10 +68,9 @@ public static class AudienceResolver
             case AudienceKind.PanelRoleSets:
             {
                 var keys = new HashSet<string>(audience.RoleSetKeys ?? [], StringComparer.Ordinal);
-                var creator = after.Permissions.CreatorId;
                 var includeCreator = audience.IncludeCreator;
                 return userId => after.Members.TryGetValue(userId, out var roles)
-                    && (userId == creator ? includeCreator : keys.Contains(roles.Key));
+                    && (after.Permissions.IsCreator(userId) ? includeCreator : keys.Contains(roles.Key));
             }
 
             default:

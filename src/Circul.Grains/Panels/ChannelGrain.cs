@@ -8,12 +8,13 @@ using Orleans;
 
 namespace Circul.Grains.Panels;
 
-/// <summary>Owns a panel channel's messages. Reads the panel's immutable snapshot from the silo cache (asking the
-/// panel grain only when it is not there), so calls flow Channel → Panel and never back.</summary>
-public sealed class ChannelGrain(
-    PanelSnapshotSource snapshots, RoomMessagingFactory messagingFactory, IMessageStore messages, IDurableWriter writer) : Grain, IChannelGrain
+/// <summary>Owns a panel channel's messages: the only writer of its room (the panel's system messages come through
+/// <see cref="PostSystemMessageAsync"/>). Reads the panel's immutable snapshot from the silo cache (asking the panel
+/// grain only when it is not there), so calls flow Channel → Panel and never back.</summary>
+public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFactory messagingFactory, IDurableWriter writer) : Grain, IChannelGrain
 {
     private RoomMessaging? _messaging;
+    private Task? _loaded;
     private string? _panelId;
     private string? _grainKey;
 
@@ -27,6 +28,17 @@ public sealed class ChannelGrain(
         var accepted = await _messaging!.SendAsync(sender, draft, idempotencyKey, Audience(snapshot));
         await accepted.Durable;
         return accepted.Value;
+    }
+
+    public async Task PostSystemMessageAsync(string panelId, string panelName, string text, IReadOnlyList<string> mentions, long snapshotVersion)
+    {
+        var messaging = await MessagingAsync(panelId, "channel");
+        var sender = new SenderDto(panelId, panelName, false, "");
+
+        // Mentions were resolved by the panel against the snapshot of snapshotVersion; the same set is the view test here.
+        var audience = new RoomAudience(EventAudience.ChannelViewers(panelId, GrainKey, snapshotVersion), mentions.Contains);
+        var accepted = await messaging.SendAsync(sender, new MessageDraft(text, false, false, mentions, null), null, audience, isSystem: true);
+        await accepted.Durable;
     }
 
     public async Task<IReadOnlyList<MessageDto>> ListMessagesAsync(string panelId, string callerId, int limit, string? before, string? after)
@@ -79,10 +91,8 @@ public sealed class ChannelGrain(
     {
         await RequirePermissionAsync(panelId, callerId, Permission.None);
 
-        // The newest id comes from storage: system messages (joins, leaves) are written by the panel grain, so this
-        // grain's in-memory last id can lag behind them.
-        var last = await messages.GetLastMessageIdsAsync([GrainKey]);
-        if (last.TryGetValue(GrainKey, out var newest))
+        // This grain writes every message of its room, so its last id is the newest (loaded once per activation).
+        if (_messaging!.LastMessageId is { } newest)
         {
             await writer.SubmitAsync(new SetReadMarkerOp(GrainKey, callerId, newest));
         }
@@ -93,8 +103,8 @@ public sealed class ChannelGrain(
         return new RoomAudience(EventAudience.ChannelViewers(snapshot.PanelId, GrainKey, snapshot.Version), snapshot.ViewFilter(GrainKey));
     }
 
-    /// <summary>The snapshot after checking: the channel is in the panel and visible to the caller (else 404), and the
-    /// caller has <paramref name="permission"/> in it (else 403 naming it).</summary>
+    /// <summary>The snapshot after checking: the caller can view the channel, which is in the panel (else 404), and has
+    /// <paramref name="permission"/> in it (else 403 naming it).</summary>
     private async Task<PanelSnapshot> RequirePermissionAsync(string panelId, string callerId, Permission permission, string notFound = "channel")
     {
         if (_panelId is not null && _panelId != panelId)
@@ -103,31 +113,38 @@ public sealed class ChannelGrain(
         }
 
         var snapshot = await snapshots.LatestAsync(panelId);
-
-        if (!snapshot.Permissions.Channels.ContainsKey(GrainKey) || !snapshot.IsMember(callerId))
+        if (!snapshot.CanView(callerId, GrainKey))
         {
             throw ApiException.NotFound(notFound);
         }
 
-        var granted = snapshot.InChannel(callerId, GrainKey);
-        if ((granted & Permission.ViewChannel) == 0)
+        PanelRules.RequireChannelPermission(snapshot, callerId, GrainKey, permission);
+        await MessagingAsync(panelId, notFound);
+        return snapshot;
+    }
+
+    /// <summary>The room's messaging, created for the panel on first use, with the room's last message id loaded before
+    /// any call uses it (every call awaits the same load, so no send can be overtaken by it).</summary>
+    private async Task<RoomMessaging> MessagingAsync(string panelId, string notFound)
+    {
+        if (_panelId is not null && _panelId != panelId)
         {
             throw ApiException.NotFound(notFound);
-        }
-
-        if ((granted & permission) != permission)
-        {
-            throw ApiException.Forbidden($"missing permission: {Permissions.NameOf(permission)}");
         }
 
         if (_messaging is null)
         {
             _panelId = panelId;
-            // No LoadAsync: a channel never reports its last message id (read markers ask storage), so skip the query.
             _messaging = messagingFactory.Create(GrainKey, panelId);
         }
 
-        return snapshot;
+        if (_loaded is null || _loaded.IsFaulted || _loaded.IsCanceled)
+        {
+            _loaded = _messaging.LoadAsync();
+        }
+
+        await _loaded;
+        return _messaging;
     }
 
     private string GrainKey => _grainKey ??= this.GetPrimaryKeyString();

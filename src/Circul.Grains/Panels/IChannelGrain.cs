@@ -25,6 +25,15 @@ public interface IChannelGrain : IGrainWithStringKey
 
     Task RemoveReactionAsync(string panelId, string callerId, string messageId, string emoji);
 
+    /// <summary>Writes a panel system message (a join, leave, kick or ban) into this channel; called by the panel grain,
+    /// so this channel's grain stays the only writer of its room. Everything needed comes with the call (the panel's
+    /// name, the mentions already resolved at <paramref name="snapshotVersion"/>): it never calls back into the panel,
+    /// which is waiting for it.</summary>
+    /// <remarks>Interleaves, like a send: the panel's call must not queue behind a turn of this grain that waits for the
+    /// panel (a snapshot fetch).</remarks>
+    [AlwaysInterleave]
+    Task PostSystemMessageAsync(string panelId, string panelName, string text, IReadOnlyList<string> mentions, long snapshotVersion);
+
     /// <summary>Sets the caller's read marker to the newest message (its unread count becomes 0).</summary>
     Task MarkReadAsync(string panelId, string callerId);
 }

@@ -1,4 +1,5 @@
 using Orleans;
+using Orleans.Concurrency;
 using Circul.Contracts;
 
 namespace Circul.Grains.Panels;
@@ -20,6 +21,10 @@ public interface IPanelGrain : IGrainWithStringKey
 
     Task DeleteAsync(string callerId);
 
+    /// <summary>The channels the caller can view, in display order, with its unread counts.</summary>
+    /// <remarks>Interleaves: it reads the panel in its synchronous part and then only waits for the unread-count query,
+    /// so the panel's other calls need not queue behind a database read.</remarks>
+    [AlwaysInterleave]
     Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId);
 
     Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic);
@@ -52,7 +57,8 @@ public interface IPanelGrain : IGrainWithStringKey
 
     Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses);
 
-    /// <summary>Joins by an invite code of this panel (validated and counted here).</summary>
+    /// <summary>Joins by an invite code of this panel, as <see cref="IInviteGrain"/> found it: bans, membership and the
+    /// code's expiry and uses are checked here, and the use counted.</summary>
     Task<PanelDto> JoinByInviteAsync(string userId, string code);
 
     /// <summary>Adds a bot directly (needs manage_panel; also the OAuth "Authorize"). Returns the new member, not the

@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using Circul.Contracts;
 using Circul.Grains.Conversations;
 using Circul.Grains.Events;
 using Circul.Grains.Hosting;
-using Circul.Grains.Rooms;
 using Circul.Grains.Users;
 using Circul.Storage;
 using Orleans;
@@ -13,28 +11,19 @@ namespace Circul.Grains.Panels;
 
 /// <summary>Owns a panel. The document (roles, categories, channels, overrides) is grain state; members, bans and
 /// invites are rows. Every change builds a new immutable <see cref="PanelSnapshot"/> and publishes it to the silo's
-/// <see cref="PanelSnapshotCache"/>; a member join costs one row and an O(log n) snapshot update.</summary>
+/// <see cref="PanelSnapshotCache"/>; a member join costs one row and an O(log n) snapshot update. The rules live in
+/// <see cref="PanelRules"/>, the members in <see cref="RoleSetIndex"/>, event audiences in <see cref="PanelAudiences"/>
+/// and wire objects in <see cref="PanelViews"/>: this class decides the order, writes, and publishes.</summary>
 public sealed class PanelGrain(
     IPanelStore store,
+    IMessageStore messages,
     IEventPublisher events,
     PanelSnapshotCache cache,
-    RoomMessagingFactory messaging,
     TimeProvider time,
     // The storage name stays the grain class's, as the rows written before Orleans were keyed.
     [PersistentState("PanelGrain", CirculGrainStorage.ProviderName)] IPersistentState<PanelState> document) : Grain, IPanelGrain
 {
-    public const int MaxRoles = 250;
-    public const int MaxChannels = 500;
-    public const int MaxCategories = 100;
-    private static readonly TimeSpan DefaultInviteAge = TimeSpan.FromDays(1);
-    private static readonly TimeSpan MaxInviteAge = TimeSpan.FromDays(7);
-
-    private readonly Dictionary<string, RoleSet> _roleSets = new(StringComparer.Ordinal) { [""] = RoleSet.Empty };
-    private ImmutableDictionary<string, RoleSet> _members = ImmutableDictionary.Create<string, RoleSet>(StringComparer.Ordinal);
-
-    // How many members hold each distinct role set, kept up to date on every membership or role change, so that
-    // per-role-set work (grouping panel_updated by view, finding view changes) never walks the member list.
-    private readonly Dictionary<RoleSet, int> _roleSetUse = new(ReferenceEqualityComparer.Instance);
+    private readonly RoleSetIndex _members = new();
     private PanelSnapshot? _snapshot;
     private string? _grainKey;
 
@@ -68,16 +57,16 @@ public sealed class PanelGrain(
         };
         await document.WriteStateAsync();
         await store.AddMemberAsync(GrainKey, creatorId, time.GetUtcNow());
-        PutMember(creatorId, RoleSet.Empty);
+        _members.Put(creatorId, RoleSet.Empty);
         RebuildSnapshot();
         await GrainFactory.GetGrain<IUserGrain>(creatorId).JoinedPanelAsync(GrainKey);
-        return ToDto(creatorId);
+        return PanelViews.PanelFor(creatorId, State, _snapshot!);
     }
 
     public Task<PanelDto> GetAsync(string callerId)
     {
         RequireMember(callerId);
-        return Task.FromResult(ToDto(callerId));
+        return Task.FromResult(PanelViews.PanelFor(callerId, State, _snapshot!));
     }
 
     public Task<PanelSnapshotData> GetSnapshotAsync(long version)
@@ -94,21 +83,21 @@ public sealed class PanelGrain(
         if (everyonePermissions is { } everyone)
         {
             RequirePanelPermission(callerId, Permission.ManageRoles);
-            RequireGrantable(callerId, everyone, "everyone_permissions");
+            PanelRules.RequireGrantable(_snapshot!, callerId, everyone, "everyone_permissions");
             State.Everyone = everyone;
         }
 
         State.Name = name ?? State.Name;
         var before = await SaveDocumentAsync();
         PublishPanelUpdated();
-        PublishViewChanges(before, _snapshot!);
-        return ToDto(callerId);
+        PublishViewChanges(PanelAudiences.ViewChanges(before, _snapshot!, ChannelIds(), _members.InUse));
+        return PanelViews.PanelFor(callerId, State, _snapshot!);
     }
 
     public async Task DeleteAsync(string callerId)
     {
         RequireMember(callerId);
-        if (callerId != State.CreatorId)
+        if (!_snapshot!.Permissions.IsCreator(callerId))
         {
             throw ApiException.Forbidden("only the owner can delete a panel");
         }
@@ -123,17 +112,19 @@ public sealed class PanelGrain(
             await GrainFactory.GetGrain<IUserGrain>(member).LeftPanelAsync(GrainKey);
         }
 
-        _members = _members.Clear();
-        _roleSetUse.Clear();
+        _members.Clear();
         cache.Remove(GrainKey);
         _snapshot = null;
         DeactivateOnIdle();
     }
 
-    public Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId)
+    public async Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string callerId)
     {
         RequireMember(callerId);
-        return Task.FromResult<IReadOnlyList<ChannelDto>>([.. OrderedChannels().Where(c => _snapshot!.CanView(callerId, c.Id)).Select(ToChannelDto)]);
+        var snapshot = _snapshot!;
+        var visible = PanelViews.OrderedChannels(State).Where(c => snapshot.CanView(callerId, c.Id)).ToList();
+        var unread = await messages.CountUnreadAsync(callerId, [.. visible.Select(c => c.Id)]);
+        return [.. visible.Select(c => PanelViews.Channel(GrainKey, c, unread.GetValueOrDefault(c.Id)))];
     }
 
     public async Task<ChannelDto> CreateChannelAsync(string callerId, string name, string? categoryId, string? topic)
@@ -145,12 +136,8 @@ public sealed class PanelGrain(
             throw ApiException.BadRequest("category_id: no such category in this panel");
         }
 
-        if (State.Channels.Count >= MaxChannels)
-        {
-            throw ApiException.BadRequest($"a panel has at most {MaxChannels} channels");
-        }
-
-        var channel = new ChannelState(Ids.NewId("ch-"), name, categoryId, topic ?? "", State.Channels.Count, []);
+        PanelRules.RequireRoomForChannel(State.Channels.Count);
+        var channel = new ChannelState(Ids.NewId("ch-"), PanelRules.ChannelName(name), categoryId, topic ?? "", State.Channels.Count, []);
         State.Channels.Add(channel);
         if (categoryId is not null)
         {
@@ -158,13 +145,14 @@ public sealed class PanelGrain(
         }
 
         await SaveDocumentAsync();
-        PublishToViewers(EventTypes.PanelChannelCreated, ToChannelDto(channel), channel.Id);
+        PublishToViewers(EventTypes.PanelChannelCreated, PanelViews.Channel(GrainKey, channel), channel.Id);
         PublishPanelUpdated();
-        return ToChannelDto(channel);
+        return PanelViews.Channel(GrainKey, channel);
     }
 
     public async Task<ChannelDto> UpdateChannelAsync(string callerId, string channelId, ChannelChange change)
     {
+        PanelRules.RequireChannelPosition(change.Position);
         var channel = RequireViewableChannel(callerId, channelId);
         RequireChannelPermission(callerId, channelId, Permission.ManageChannels);
         var newCategory = change.CategoryId is null ? channel.CategoryId : change.CategoryId.Length == 0 ? null : change.CategoryId;
@@ -175,7 +163,7 @@ public sealed class PanelGrain(
 
         var updated = channel with
         {
-            Name = change.Name ?? channel.Name,
+            Name = change.Name is null ? channel.Name : PanelRules.ChannelName(change.Name),
             Topic = change.Topic ?? channel.Topic,
             Position = change.Position ?? channel.Position,
             CategoryId = newCategory,
@@ -195,13 +183,13 @@ public sealed class PanelGrain(
         }
 
         await SaveDocumentAsync();
-        PublishToViewers(EventTypes.PanelChannelUpdated, ToChannelDto(updated), channelId);
+        PublishToViewers(EventTypes.PanelChannelUpdated, PanelViews.Channel(GrainKey, updated), channelId);
         if (newCategory != channel.CategoryId)
         {
             PublishPanelUpdated();
         }
 
-        return ToChannelDto(updated);
+        return PanelViews.Channel(GrainKey, updated);
     }
 
     public async Task DeleteChannelAsync(string callerId, string channelId)
@@ -228,16 +216,12 @@ public sealed class PanelGrain(
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageChannels);
-        if (State.Categories.Count >= MaxCategories)
-        {
-            throw ApiException.BadRequest($"a panel has at most {MaxCategories} categories");
-        }
-
+        PanelRules.RequireRoomForCategory(State.Categories.Count);
         var category = new CategoryState(Ids.NewId("cat-"), name, []);
         State.Categories.Add(category);
         await SaveDocumentAsync();
         PublishPanelUpdated();
-        return ToCategoryDto(category);
+        return PanelViews.Category(category);
     }
 
     public async Task<CategoryDto> UpdateCategoryAsync(string callerId, string categoryId, string name)
@@ -248,7 +232,7 @@ public sealed class PanelGrain(
         ReplaceCategory(categoryId, c => c with { Name = name });
         await SaveDocumentAsync();
         PublishPanelUpdated();
-        return ToCategoryDto(State.Categories.First(c => c.Id == categoryId));
+        return PanelViews.Category(State.Categories.First(c => c.Id == categoryId));
     }
 
     public async Task DeleteCategoryAsync(string callerId, string categoryId)
@@ -268,19 +252,12 @@ public sealed class PanelGrain(
 
     public async Task<ChannelDto> PutOverrideAsync(string callerId, string channelId, string roleId, Permission allow, Permission deny)
     {
+        PanelRules.RequireDisjoint(allow, deny);
         var channel = RequireViewableChannel(callerId, channelId);
         RequireChannelPermission(callerId, channelId, Permission.ManageRoles);
         RequireOverrideTarget(callerId, roleId);
-        if (((allow | deny) & Permission.Administrator) != 0)
-        {
-            throw ApiException.BadRequest("administrator cannot be set in a channel override");
-        }
-
-        if (!IsOwnerOrAdmin(callerId) && ((allow | deny) & ~_snapshot!.InChannel(callerId, channelId)) != 0)
-        {
-            throw ApiException.Forbidden("cannot allow or deny permissions you do not have in this channel");
-        }
-
+        PanelRules.RequireNoAdministrator(allow, deny);
+        PanelRules.RequireOverrideGrantable(_snapshot!, callerId, channelId, allow, deny);
         var overrides = channel.Overrides.Where(o => o.RoleId != roleId).Append(new ChannelOverride(roleId, allow, deny & ~allow)).ToList();
         return await SaveOverridesAsync(channel, overrides);
     }
@@ -300,51 +277,45 @@ public sealed class PanelGrain(
 
     public async Task<RoleDto> CreateRoleAsync(string callerId, RoleChange role)
     {
+        PanelRules.RequireColor(role.Color);
+        PanelRules.RequireRolePosition(role.Position);
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageRoles);
-        if (State.Roles.Count >= MaxRoles)
-        {
-            throw ApiException.BadRequest($"a panel has at most {MaxRoles} roles");
-        }
-
+        PanelRules.RequireRoomForRole(State.Roles.Count);
         var permissions = role.Permissions ?? Permission.None;
-        RequireGrantable(callerId, permissions, "permissions");
-        // The new role takes position p and every role at p or above moves up one, the caller's own included: so a
-        // member may create a role at or below its highest position and still end up strictly above it.
+        PanelRules.RequireGrantable(_snapshot!, callerId, permissions, "permissions");
         var position = role.Position ?? 1;
-        if (position < 1 || position > Rank(callerId))
-        {
-            throw position < 1
-                ? ApiException.BadRequest("position must be at least 1")
-                : ApiException.Forbidden("role hierarchy: you can only manage roles below your highest role");
-        }
+        PanelRules.RequireNewRolePosition(_snapshot!, callerId, position);
 
+        // The new role takes position p and every role at p or above moves up one, the caller's own included.
         foreach (var existing in State.Roles.Where(r => r.Position >= position).ToList())
         {
             ReplaceRole(existing with { Position = existing.Position + 1 });
         }
 
-        var created = new RoleState(Ids.NewId("role-"), role.Name ?? "new role", role.Color ?? "#99aab5", position, permissions);
+        var created = new RoleState(Ids.NewId("role-"), role.Name ?? "new role", role.Color ?? PanelRules.DefaultRoleColor, position, permissions);
         State.Roles.Add(created);
         await SaveDocumentAsync();
         PublishPanelUpdated();
-        return ToRoleDto(created);
+        return PanelViews.Role(created);
     }
 
     public async Task<RoleDto> UpdateRoleAsync(string callerId, string roleId, RoleChange change)
     {
+        PanelRules.RequireColor(change.Color);
+        PanelRules.RequireRolePosition(change.Position);
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageRoles);
         var role = RequireRole(roleId);
-        RequireBelowCaller(callerId, role.Position);
+        PanelRules.RequireBelowCaller(_snapshot!, callerId, role.Position);
         if (change.Position is { } position)
         {
-            RequireBelowCaller(callerId, position);
+            PanelRules.RequireBelowCaller(_snapshot!, callerId, position);
         }
 
         if (change.Permissions is { } permissions)
         {
-            RequireGrantable(callerId, permissions, "permissions");
+            PanelRules.RequireGrantable(_snapshot!, callerId, permissions, "permissions");
         }
 
         var updated = role with
@@ -357,8 +328,8 @@ public sealed class PanelGrain(
         ReplaceRole(updated);
         var before = await SaveDocumentAsync();
         PublishPanelUpdated();
-        PublishViewChanges(before, _snapshot!);
-        return ToRoleDto(updated);
+        PublishViewChanges(PanelAudiences.ViewChanges(before, _snapshot!, ChannelIds(), _members.InUse));
+        return PanelViews.Role(updated);
     }
 
     public async Task DeleteRoleAsync(string callerId, string roleId)
@@ -366,7 +337,7 @@ public sealed class PanelGrain(
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManageRoles);
         var role = RequireRole(roleId);
-        RequireBelowCaller(callerId, role.Position);
+        PanelRules.RequireBelowCaller(_snapshot!, callerId, role.Position);
         State.Roles.Remove(role);
         foreach (var channel in State.Channels.Where(c => c.Overrides.Any(o => o.RoleId == roleId)).ToList())
         {
@@ -376,26 +347,19 @@ public sealed class PanelGrain(
         await document.WriteStateAsync();
         await store.RemoveRoleFromMembersAsync(GrainKey, roleId);
         var before = _snapshot!;
-        var roleSetsBefore = _roleSetUse.Keys.ToList();
-        foreach (var (userId, roles) in _members)
-        {
-            if (roles.RoleIds.Contains(roleId))
-            {
-                PutMember(userId, Intern(roles.Without(roleId)));
-            }
-        }
-
+        var roleSetsBefore = _members.InUse.ToList();
+        _members.RemoveRole(roleId);
         RebuildSnapshot();
         PublishPanelUpdated();
-        PublishViewChanges(before, _snapshot!, roleSetsBefore.Concat(_roleSetUse.Keys));
+        PublishViewChanges(PanelAudiences.ViewChanges(before, _snapshot!, ChannelIds(), [.. roleSetsBefore.Concat(_members.InUse)]));
     }
 
     public async Task<IReadOnlyList<PanelMemberDto>> ListMembersAsync(string callerId)
     {
         RequireMember(callerId);
-        var members = _members;
+        var members = _members.Members;
         var users = await Task.WhenAll(members.Keys.Select(id => GrainFactory.GetGrain<IUserGrain>(id).GetAsync()));
-        return [.. users.Where(u => u is not null).Select(u => new PanelMemberDto(u!.Id, u.Name, u.Status, u.IsBot, u.OwnerId, members[u.Id].RoleIds))];
+        return [.. users.Where(u => u is not null).Select(u => PanelViews.Member(u!, members[u!.Id]))];
     }
 
     public Task<PanelMemberDto> AddMemberRoleAsync(string callerId, string userId, string roleId) =>
@@ -404,38 +368,11 @@ public sealed class PanelGrain(
     public Task<PanelMemberDto> RemoveMemberRoleAsync(string callerId, string userId, string roleId) =>
         ChangeMemberRolesAsync(callerId, userId, roleId, static (roles, role) => roles.Without(role));
 
-    /// <summary>Gives or takes one role (manage_roles, and only roles below the caller's highest).</summary>
-    private async Task<PanelMemberDto> ChangeMemberRolesAsync(string callerId, string userId, string roleId, Func<RoleSet, string, RoleSet> change)
-    {
-        RequireMember(callerId);
-        RequirePanelPermission(callerId, Permission.ManageRoles);
-        var role = RequireRole(roleId);
-        RequireBelowCaller(callerId, role.Position);
-        if (!_members.TryGetValue(userId, out var roles))
-        {
-            throw ApiException.NotFound("member");
-        }
-
-        await SetMemberRolesAsync(userId, change(roles, roleId));
-        return await MemberDtoAsync(userId);
-    }
-
-    private async Task<PanelMemberDto> MemberDtoAsync(string userId)
-    {
-        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("member");
-        return new PanelMemberDto(user.Id, user.Name, user.Status, user.IsBot, user.OwnerId, _members[userId].RoleIds);
-    }
-
     public async Task<InviteDto> CreateInviteAsync(string callerId, int? maxAgeSeconds, int? maxUses)
     {
+        var age = PanelRules.InviteAge(maxAgeSeconds, maxUses);
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.CreateInvite);
-        var age = maxAgeSeconds is null ? DefaultInviteAge : TimeSpan.FromSeconds(maxAgeSeconds.Value);
-        if (age > MaxInviteAge || age < TimeSpan.Zero)
-        {
-            throw ApiException.BadRequest($"max_age_seconds must be from 0 (never expires) to {(int)MaxInviteAge.TotalSeconds}");
-        }
-
         var now = time.GetUtcNow();
         var invite = new PanelInviteRecord(
             Ids.NewId("inv-")[4..14], GrainKey, callerId, now, age == TimeSpan.Zero ? null : now + age, maxUses ?? 0, 0);
@@ -446,14 +383,8 @@ public sealed class PanelGrain(
     public async Task<PanelDto> JoinByInviteAsync(string userId, string code)
     {
         RequirePanel();
-        var invite = await store.GetInviteAsync(code);
-        if (invite is null || invite.PanelId != GrainKey)
-        {
-            throw ApiException.NotFound("invite");
-        }
-
         await RequireNotBannedAsync(userId);
-        if (_members.ContainsKey(userId))
+        if (_members.Contains(userId))
         {
             throw ApiException.Conflict("already a member of this panel");
         }
@@ -465,7 +396,7 @@ public sealed class PanelGrain(
 
         var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("user");
         await AddMemberAsync(user);
-        return ToDto(userId);
+        return PanelViews.PanelFor(userId, State, _snapshot!);
     }
 
     public async Task<PanelMemberDto> AddBotAsync(string callerId, string botId)
@@ -482,24 +413,24 @@ public sealed class PanelGrain(
         }
 
         await RequireNotBannedAsync(botId);
-        if (_members.ContainsKey(botId))
+        if (_members.Contains(botId))
         {
             throw ApiException.Conflict("the bot is already a member of this panel");
         }
 
         await AddMemberAsync(bot);
-        return new PanelMemberDto(bot.Id, bot.Name, bot.Status, bot.IsBot, bot.OwnerId, RoleSet.Empty.RoleIds);
+        return PanelViews.Member(bot, RoleSet.Empty);
     }
 
     public async Task RemoveMemberAsync(string callerId, string userId)
     {
         RequireMember(callerId);
-        if (!_members.ContainsKey(userId))
+        if (!_members.Contains(userId))
         {
             throw ApiException.NotFound("member");
         }
 
-        if (userId == State.CreatorId)
+        if (_snapshot!.Permissions.IsCreator(userId))
         {
             throw callerId == userId
                 ? ApiException.BadRequest("the owner cannot leave the panel; delete it instead")
@@ -509,7 +440,7 @@ public sealed class PanelGrain(
         if (callerId != userId)
         {
             RequirePanelPermission(callerId, Permission.KickMembers);
-            RequireOutranks(callerId, userId);
+            PanelRules.RequireOutranks(_snapshot!, callerId, userId);
         }
 
         var name = (await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync())?.Name ?? userId;
@@ -520,7 +451,7 @@ public sealed class PanelGrain(
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.BanMembers);
-        if (userId == State.CreatorId)
+        if (_snapshot!.Permissions.IsCreator(userId))
         {
             throw ApiException.Forbidden("the owner cannot be banned");
         }
@@ -536,9 +467,9 @@ public sealed class PanelGrain(
             throw ApiException.NotFound("user");
         }
 
-        if (_members.ContainsKey(userId))
+        if (_members.Contains(userId))
         {
-            RequireOutranks(callerId, userId);
+            PanelRules.RequireOutranks(_snapshot!, callerId, userId);
         }
 
         if (await store.IsBannedAsync(GrainKey, userId))
@@ -548,65 +479,80 @@ public sealed class PanelGrain(
 
         await store.AddBanAsync(new PanelBanRecord(GrainKey, userId, reason, callerId, time.GetUtcNow()));
         Publish(EventTypes.PanelBanned, new PanelBannedPayload(GrainKey, State.Name, reason), EventAudience.Users([userId]));
-        if (_members.ContainsKey(userId))
+        if (_members.Contains(userId))
         {
             await RemoveAsync(userId, $"{user.Name} was banned from the panel.", notifyLeaver: false);
         }
+    }
+
+    /// <summary>Gives or takes one role (manage_roles, and only roles below the caller's highest).</summary>
+    private async Task<PanelMemberDto> ChangeMemberRolesAsync(string callerId, string userId, string roleId, Func<RoleSet, string, RoleSet> change)
+    {
+        RequireMember(callerId);
+        RequirePanelPermission(callerId, Permission.ManageRoles);
+        var role = RequireRole(roleId);
+        PanelRules.RequireBelowCaller(_snapshot!, callerId, role.Position);
+        if (!_members.Members.TryGetValue(userId, out var roles))
+        {
+            throw ApiException.NotFound("member");
+        }
+
+        await SetMemberRolesAsync(userId, change(roles, roleId));
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync() ?? throw ApiException.NotFound("member");
+        return PanelViews.Member(user, _members.Members[userId]);
     }
 
     private async Task AddMemberAsync(UserDto user)
     {
         var userId = user.Id;
         await store.AddMemberAsync(GrainKey, userId, time.GetUtcNow());
-        PutMember(userId, RoleSet.Empty);
-        _snapshot = _snapshot!.WithMembers(_members);
-        SetSnapshot(_snapshot);
+        _members.Put(userId, RoleSet.Empty);
+        SetSnapshot(_snapshot!.WithMembers(_members.Members));
         await GrainFactory.GetGrain<IUserGrain>(userId).JoinedPanelAsync(GrainKey);
-        Publish(EventTypes.PanelMemberJoined, new PanelMemberPayload(GrainKey, userId), EventAudience.PanelMembers(GrainKey, _snapshot.Version));
+        Publish(EventTypes.PanelMemberJoined, new PanelMemberPayload(GrainKey, userId), EventAudience.PanelMembers(GrainKey, _snapshot!.Version));
         await PostSystemMessageAsync($"{user.Name} joined the panel.");
     }
 
     private async Task RemoveAsync(string userId, string systemText, bool notifyLeaver = true)
     {
         await store.RemoveMemberAsync(GrainKey, userId);
-        PutMember(userId, null);
-        _snapshot = _snapshot!.WithMembers(_members);
-        SetSnapshot(_snapshot);
+        _members.Put(userId, null);
+        SetSnapshot(_snapshot!.WithMembers(_members.Members));
         await GrainFactory.GetGrain<IUserGrain>(userId).LeftPanelAsync(GrainKey);
-        Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), EventAudience.PanelMembers(GrainKey, _snapshot.Version));
+        Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), EventAudience.PanelMembers(GrainKey, _snapshot!.Version));
         if (notifyLeaver)
         {
             Publish(EventTypes.PanelMemberLeft, new PanelMemberPayload(GrainKey, userId), EventAudience.Users([userId]));
         }
+
         await PostSystemMessageAsync(systemText);
     }
 
+    /// <summary>Joins, leaves, kicks and bans are announced in the first channel, written by that channel's grain (the
+    /// only writer of its room). The call carries everything the channel needs, the mentions already resolved against
+    /// this snapshot, so that it never calls back into this grain (which is waiting for it).</summary>
     private async Task PostSystemMessageAsync(string text)
     {
-        var channel = OrderedChannels().FirstOrDefault();
+        var channel = PanelViews.OrderedChannels(State).FirstOrDefault();
         if (channel is null)
         {
             return;
         }
 
         var snapshot = _snapshot!;
-        var room = messaging.Create(channel.Id, GrainKey);
-        var sender = new SenderDto(GrainKey, State.Name, false, "");
-        var audience = new RoomAudience(EventAudience.ChannelViewers(GrainKey, channel.Id, snapshot.Version), snapshot.ViewFilter(channel.Id));
-        var accepted = await room.SendAsync(sender, new MessageDraft(text, false, false, [], null), null, audience, isSystem: true);
-        await accepted.Durable;
+        var mentions = Mentions.Resolve(text, [], snapshot.ViewFilter(channel.Id));
+        await GrainFactory.GetGrain<IChannelGrain>(channel.Id).PostSystemMessageAsync(GrainKey, State.Name, text, [.. mentions], snapshot.Version);
     }
 
     private async Task SetMemberRolesAsync(string userId, RoleSet roles)
     {
-        roles = Intern(roles);
+        roles = _members.Intern(roles);
         await store.SetMemberRolesAsync(GrainKey, userId, roles.RoleIds);
         var before = _snapshot!;
-        PutMember(userId, roles);
-        _snapshot = _snapshot!.WithMembers(_members);
-        SetSnapshot(_snapshot);
+        _members.Put(userId, roles);
+        SetSnapshot(before.WithMembers(_members.Members));
         PublishPanelUpdated();
-        PublishViewChanges(before, _snapshot, onlyMember: userId);
+        PublishViewChanges(PanelAudiences.ViewChangesOf(before, _snapshot!, ChannelIds(), userId));
     }
 
     private async Task<ChannelDto> SaveOverridesAsync(ChannelState channel, IReadOnlyList<ChannelOverride> overrides)
@@ -617,10 +563,9 @@ public sealed class PanelGrain(
         var after = _snapshot!;
 
         // Members who keep sight of the channel get the update; those who lose it a delete, those who gain it a create.
-        Publish(EventTypes.PanelChannelUpdated, ToChannelDto(updated),
-            EventAudience.ViewChange(AudienceKind.ChannelKeptView, GrainKey, channel.Id, before.Version, after.Version));
-        PublishViewChanges(before, after, onlyChannel: channel.Id);
-        return ToChannelDto(updated);
+        Publish(EventTypes.PanelChannelUpdated, PanelViews.Channel(GrainKey, updated), PanelAudiences.KeptView(before, after, channel.Id));
+        PublishViewChanges(PanelAudiences.ViewChanges(before, after, [channel.Id], _members.InUse));
+        return PanelViews.Channel(GrainKey, updated);
     }
 
     /// <summary>Writes the panel document (etag-checked) and replaces the snapshot; returns the snapshot it replaced.</summary>
@@ -641,18 +586,7 @@ public sealed class PanelGrain(
         }
 
         var rows = await store.GetMembersAsync(GrainKey, cancellationToken);
-        var builder = ImmutableDictionary.CreateBuilder<string, RoleSet>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            builder[row.UserId] = Intern(RoleSet.Of(row.RoleIds));
-        }
-
-        _members = builder.ToImmutable();
-        _roleSetUse.Clear();
-        foreach (var roles in _members.Values)
-        {
-            _roleSetUse[roles] = _roleSetUse.GetValueOrDefault(roles) + 1;
-        }
+        _members.Load(rows.Select(r => (r.UserId, (IEnumerable<string>)r.RoleIds)));
         RebuildSnapshot();
     }
 
@@ -664,41 +598,12 @@ public sealed class PanelGrain(
         }
     }
 
-    /// <summary>Sets (or with null removes) one member, keeping the role-set use counts in step.</summary>
-    private void PutMember(string userId, RoleSet? roles)
-    {
-        if (_members.TryGetValue(userId, out var old) && --_roleSetUse[old] == 0)
-        {
-            _roleSetUse.Remove(old);
-        }
-
-        if (roles is null)
-        {
-            _members = _members.Remove(userId);
-            return;
-        }
-
-        _members = _members.SetItem(userId, roles);
-        _roleSetUse[roles] = _roleSetUse.GetValueOrDefault(roles) + 1;
-    }
-
-    private RoleSet Intern(RoleSet roles)
-    {
-        if (_roleSets.TryGetValue(roles.Key, out var existing))
-        {
-            return existing;
-        }
-
-        _roleSets[roles.Key] = roles;
-        return roles;
-    }
-
     private void RebuildSnapshot()
     {
         // Versions stay increasing across activations (a silo may hold an older activation's snapshots): the first one
         // of an activation starts from the clock, a thousand versions per millisecond.
         var version = _snapshot is null ? time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 : _snapshot.Version + 1;
-        SetSnapshot(new PanelSnapshot(GrainKey, version, new PanelPermissions(State), _members));
+        SetSnapshot(new PanelSnapshot(GrainKey, version, new PanelPermissions(State), _members.Members));
     }
 
     /// <summary>Makes <paramref name="snapshot"/> the current one, in this silo's cache and, as a version notice, on the
@@ -721,27 +626,17 @@ public sealed class PanelGrain(
     private void RequireMember(string callerId)
     {
         RequirePanel();
-        if (!_members.ContainsKey(callerId))
+        if (!_members.Contains(callerId))
         {
             throw ApiException.NotFound("panel");
         }
     }
 
-    private void RequirePanelPermission(string callerId, Permission permission)
-    {
-        if ((_snapshot!.InPanel(callerId) & permission) != permission)
-        {
-            throw ApiException.Forbidden($"missing permission: {Permissions.NameOf(permission)}");
-        }
-    }
+    private void RequirePanelPermission(string callerId, Permission permission) =>
+        PanelRules.RequirePanelPermission(_snapshot!, callerId, permission);
 
-    private void RequireChannelPermission(string callerId, string channelId, Permission permission)
-    {
-        if ((_snapshot!.InChannel(callerId, channelId) & permission) != permission)
-        {
-            throw ApiException.Forbidden($"missing permission: {Permissions.NameOf(permission)}");
-        }
-    }
+    private void RequireChannelPermission(string callerId, string channelId, Permission permission) =>
+        PanelRules.RequireChannelPermission(_snapshot!, callerId, channelId, permission);
 
     private ChannelState RequireViewableChannel(string callerId, string channelId)
     {
@@ -768,69 +663,10 @@ public sealed class PanelGrain(
             return;
         }
 
-        RequireBelowCaller(callerId, RequireRole(roleId).Position);
+        PanelRules.RequireBelowCaller(_snapshot!, callerId, RequireRole(roleId).Position);
     }
 
-    private bool IsOwnerOrAdmin(string userId) => (_snapshot!.InPanel(userId) & Permission.Administrator) != 0;
-
-    private int Rank(string userId) =>
-        userId == State.CreatorId ? int.MaxValue
-        : _members.TryGetValue(userId, out var roles) ? _snapshot!.Permissions.HighestPosition(roles) : 0;
-
-    /// <summary>Role hierarchy: a member manages only roles strictly below its highest role (the owner, all).</summary>
-    private void RequireBelowCaller(string callerId, int position)
-    {
-        if (position < 1)
-        {
-            throw ApiException.BadRequest("position must be at least 1");
-        }
-
-        if (position >= Rank(callerId))
-        {
-            throw ApiException.Forbidden("role hierarchy: you can only manage roles below your highest role");
-        }
-    }
-
-    private void RequireOutranks(string callerId, string targetId)
-    {
-        if (Rank(targetId) >= Rank(callerId))
-        {
-            throw ApiException.Forbidden("role hierarchy: the member's highest role is not below yours");
-        }
-    }
-
-    /// <summary>No escalation: a member can only grant permissions it has (administrator only by administrators).</summary>
-    private void RequireGrantable(string callerId, Permission permissions, string field)
-    {
-        var own = _snapshot!.InPanel(callerId);
-        var missing = permissions & ~own;
-        if (missing != Permission.None)
-        {
-            var first = Enum.GetValues<Permission>().First(p => p != Permission.None && p != Permission.All && (missing & p) != 0);
-            throw ApiException.Forbidden($"{field}: missing permission: {Permissions.NameOf(first)}");
-        }
-    }
-
-    private IEnumerable<ChannelState> OrderedChannels()
-    {
-        var byId = State.Channels.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var category in State.Categories)
-        {
-            foreach (var id in category.ChannelIds)
-            {
-                if (byId.TryGetValue(id, out var channel) && seen.Add(id))
-                {
-                    yield return channel;
-                }
-            }
-        }
-
-        foreach (var channel in State.Channels.Where(c => !seen.Contains(c.Id)).OrderBy(c => c.Position))
-        {
-            yield return channel;
-        }
-    }
+    private string[] ChannelIds() => [.. State.Channels.Select(c => c.Id)];
 
     private void ReplaceChannel(ChannelState channel) => State.Channels[State.Channels.FindIndex(c => c.Id == channel.Id)] = channel;
 
@@ -848,107 +684,22 @@ public sealed class PanelGrain(
     private void PublishToViewers<T>(string type, T payload, string channelId) =>
         Publish(type, payload, EventAudience.ChannelViewers(GrainKey, channelId, _snapshot!.Version));
 
-    /// <summary>panel_updated carries each member's own view of the panel (categories list only the channels it can
-    /// view, so hidden channels' ids do not leak): one serialization per distinct set of viewable channels, found per
-    /// distinct role set, not per member.</summary>
     private void PublishPanelUpdated()
     {
-        var snapshot = _snapshot!;
-        var channelIds = State.Channels.Select(c => c.Id).ToArray();
-        var everything = string.Join(',', channelIds);
-        var groups = new Dictionary<string, HashSet<RoleSet>>(StringComparer.Ordinal) { [everything] = new(ReferenceEqualityComparer.Instance) };
-        foreach (var roles in _roleSetUse.Keys)
+        foreach (var group in PanelAudiences.PanelUpdated(_snapshot!, ChannelIds(), _members.InUse))
         {
-            var key = string.Join(',', channelIds.Where(ch => CanView(snapshot.Permissions, roles, ch)));
-            if (!groups.TryGetValue(key, out var sets))
-            {
-                groups[key] = sets = new HashSet<RoleSet>(ReferenceEqualityComparer.Instance);
-            }
-
-            sets.Add(roles);
-        }
-
-        if (groups.Count == 1)
-        {
-            Publish(EventTypes.PanelUpdated, ToDto(_ => true), EventAudience.PanelMembers(GrainKey, snapshot.Version));
-            return;
-        }
-
-        foreach (var (key, sets) in groups)
-        {
-            var visible = new HashSet<string>(key.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
-            var audience = EventAudience.PanelRoleSets(GrainKey, snapshot.Version, [.. sets.Select(r => r.Key)], includeCreator: key == everything);
-            Publish(EventTypes.PanelUpdated, ToDto(visible.Contains), audience);
+            Publish(EventTypes.PanelUpdated, PanelViews.Panel(GrainKey, State, _members.Members, group.IsVisible), group.Audience);
         }
     }
 
-    /// <summary>After a permission change: members who lost sight of a channel get panel_channel_deleted, members who
-    /// gained it panel_channel_created. Only channels whose visibility changed for some role set (or for
-    /// <paramref name="onlyMember"/>) are announced.</summary>
-    private void PublishViewChanges(
-        PanelSnapshot before, PanelSnapshot after, IEnumerable<RoleSet>? roleSetsToCheck = null, string? onlyMember = null, string? onlyChannel = null)
+    private void PublishViewChanges(IReadOnlyList<ChannelViewChange> changes)
     {
-        var roleSets = onlyMember is null ? (roleSetsToCheck ?? _roleSetUse.Keys).ToList() : null;
-        foreach (var channel in State.Channels)
+        foreach (var change in changes)
         {
-            var ch = channel.Id;
-            if (onlyChannel is not null && ch != onlyChannel)
-            {
-                continue;
-            }
-
-            var changed = onlyMember is not null
-                ? before.CanView(onlyMember, ch) != after.CanView(onlyMember, ch)
-                : roleSets!.Any(rs => CanView(before.Permissions, rs, ch) != CanView(after.Permissions, rs, ch));
-            if (!changed)
-            {
-                continue;
-            }
-
-            Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, ch),
-                EventAudience.ViewChange(AudienceKind.ChannelLostView, GrainKey, ch, before.Version, after.Version));
-            Publish(EventTypes.PanelChannelCreated, ToChannelDto(channel),
-                EventAudience.ViewChange(AudienceKind.ChannelGainedView, GrainKey, ch, before.Version, after.Version));
+            Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, change.ChannelId), change.Lost);
+            Publish(EventTypes.PanelChannelCreated, PanelViews.Channel(GrainKey, State.Channels.First(c => c.Id == change.ChannelId)), change.Gained);
         }
     }
-
-    /// <summary>Whether members with these roles (not the creator, who sees everything) can view a channel.</summary>
-    private static bool CanView(PanelPermissions permissions, RoleSet roles, string channelId) =>
-        (permissions.InChannel(string.Empty, roles, channelId) & Permission.ViewChannel) != 0;
-
-    /// <summary>The panel as <paramref name="viewerId"/> sees it: categories list only channels it can view.</summary>
-    private PanelDto ToDto(string viewerId)
-    {
-        var snapshot = _snapshot!;
-        return ToDto(ch => snapshot.CanView(viewerId, ch));
-    }
-
-    private PanelDto ToDto(Func<string, bool> channelVisible)
-    {
-        var members = _members;
-        var memberRoles = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (userId, roles) in members)
-        {
-            if (roles.RoleIds.Count > 0)
-            {
-                memberRoles[userId] = roles.RoleIds;
-            }
-        }
-
-        return new PanelDto(
-            GrainKey, State.Name, State.CreatorId, [.. members.Keys], members.Count,
-            [.. State.Roles.OrderByDescending(r => r.Position).Select(ToRoleDto)],
-            [.. State.Categories.Select(c => ToCategoryDto(c with { ChannelIds = [.. c.ChannelIds.Where(channelVisible)] }))],
-            memberRoles, Permissions.ToNames(State.Everyone));
-    }
-
-    private ChannelDto ToChannelDto(ChannelState c) =>
-        new(c.Id, GrainKey, c.Name, c.CategoryId, c.Topic, c.Position,
-            [.. c.Overrides.Select(o => new OverrideDto(o.RoleId, Permissions.ToNames(o.Allow), Permissions.ToNames(o.Deny)))], 0);
-
-    private static RoleDto ToRoleDto(RoleState r) => new(r.Id, r.Name, r.Color, r.Position, Permissions.ToNames(r.Permissions));
-
-    private static CategoryDto ToCategoryDto(CategoryState c) => new(c.Id, c.Name, c.ChannelIds);
 
     private PanelState State => document.State;
 

@@ -34,10 +34,13 @@ public sealed class PanelPermissions
 
     public IReadOnlyDictionary<string, ChannelState> Channels { get; }
 
+    /// <summary>The owner rule, in one place: the panel's creator has every permission and sees every channel.</summary>
+    public bool IsCreator(string userId) => userId == CreatorId;
+
     /// <summary>Panel-wide permissions of a member with these roles.</summary>
     public Permission InPanel(string userId, RoleSet roles)
     {
-        if (userId == CreatorId)
+        if (IsCreator(userId))
         {
             return Permission.All;
         }
@@ -54,7 +57,7 @@ public sealed class PanelPermissions
             return Permission.None;
         }
 
-        if (userId == CreatorId)
+        if (IsCreator(userId))
         {
             return Permission.All;
         }
@@ -67,6 +70,15 @@ public sealed class PanelPermissions
             return PermissionResolver.ResolveChannel(false, s.Self.Everyone, s.Self.RolePermissions(s.Roles), everyoneOverride, roleOverrides);
         }, (Self: this, Roles: roles));
     }
+
+    /// <summary>The view rule, in one place: whether a member with these roles can view a channel (none can view an
+    /// unknown channel; the creator views every existing one).</summary>
+    public bool CanView(string userId, RoleSet roles, string channelId) =>
+        (InChannel(userId, roles, channelId) & Permission.ViewChannel) != 0;
+
+    /// <summary>Whether members with these roles who are not the creator can view a channel: what every member sharing
+    /// the role set sees, so per-role-set work (fan-out groups, view changes) asks this once per set.</summary>
+    public bool RoleSetCanView(RoleSet roles, string channelId) => CanView(string.Empty, roles, channelId);
 
     /// <summary>The highest position among the roles (0 when none: the everyone level).</summary>
     public int HighestPosition(RoleSet roles)

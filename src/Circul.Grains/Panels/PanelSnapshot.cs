@@ -37,7 +37,9 @@ public sealed class PanelSnapshot
     public Permission InChannel(string userId, string channelId) =>
         Members.TryGetValue(userId, out var roles) ? Permissions.InChannel(userId, roles, channelId) : Permission.None;
 
-    public bool CanView(string userId, string channelId) => (InChannel(userId, channelId) & Permission.ViewChannel) != 0;
+    /// <summary>Whether a member can view a channel (false for non-members and unknown channels).</summary>
+    public bool CanView(string userId, string channelId) =>
+        Members.TryGetValue(userId, out var roles) && Permissions.CanView(userId, roles, channelId);
 
     /// <summary>The fan-out filter of a channel: who may view it. Built once per snapshot and channel; the answer is
     /// memoised per role set (by reference: members with the same roles share one interned <see cref="RoleSet"/>), so
@@ -55,13 +57,12 @@ public sealed class PanelSnapshot
                 return false;
             }
 
-            if (userId == permissions.CreatorId)
+            if (permissions.IsCreator(userId))
             {
                 return true;
             }
 
-            return byRoleSet.GetOrAdd(roles, static (r, s) => (s.Permissions.InChannel(s.UserId, r, s.Channel) & Permission.ViewChannel) != 0,
-                (Permissions: permissions, UserId: userId, Channel: channel));
+            return byRoleSet.GetOrAdd(roles, static (r, s) => s.Permissions.RoleSetCanView(r, s.Channel), (Permissions: permissions, Channel: channel));
         };
     }, this);
 

@@ -20,13 +20,19 @@ public sealed class RoomMessaging(
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
     private readonly Dictionary<(string Sender, string Key), (Accepted<MessageDto> Accepted, string Fingerprint)> _recentKeys = [];
     private readonly Queue<(string Sender, string Key)> _recentKeyOrder = new();
+    private long _sends;
 
     public string? LastMessageId { get; private set; }
 
     public async Task LoadAsync()
     {
+        // A send accepted while the query ran (sends interleave) is newer than anything it can return: keep that one.
+        var sends = _sends;
         var last = await messages.GetLastMessageIdsAsync([roomId]);
-        LastMessageId = last.TryGetValue(roomId, out var id) ? id : null;
+        if (sends == _sends)
+        {
+            LastMessageId = last.TryGetValue(roomId, out var id) ? id : null;
+        }
     }
 
     public async Task<Accepted<MessageDto>> SendAsync(SenderDto sender, MessageDraft draft, string? idempotencyKey, RoomAudience audience, bool isSystem = false)
@@ -57,6 +63,7 @@ public sealed class RoomMessaging(
             isSystem, time.GetUtcNow(), null, null);
         var dto = MessageMapper.ToDto(record, sender, []);
         LastMessageId = record.Id;
+        _sends++;
 
         var newEvent = panelId is null
             ? OutboundEvent.Create(EventTypes.MessageNew, new MessageNewPayload(roomId, dto), audience.Audience)

@@ -27,11 +27,15 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Marks the user deleted (bot applications).</summary>
     Task DeleteAsync();
 
-    /// <summary>A gateway connection opened.</summary>
-    Task ConnectedAsync();
+    /// <summary>A gateway connection opened on <paramref name="silo"/> (its parsable address).</summary>
+    Task ConnectedAsync(string silo);
 
-    /// <summary>A gateway connection closed.</summary>
-    Task DisconnectedAsync();
+    /// <summary>A gateway connection closed on <paramref name="silo"/>.</summary>
+    Task DisconnectedAsync(string silo);
+
+    /// <summary><paramref name="silo"/> died: its connections are gone. Idempotent: the first call for a silo may
+    /// take the user offline (one status_change), later ones change nothing.</summary>
+    Task SiloGoneAsync(string silo);
 
     /// <summary>Whether this user may see <paramref name="otherUserId"/> (itself, its owner or bots, anyone it shares a room with).</summary>
     Task<bool> CanSeeAsync(string otherUserId);
@@ -44,6 +48,12 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>Called when this user stops sharing a room with someone: contacts are reloaded on next use.</summary>
     Task InvalidateContactsAsync();
+
+    /// <summary>The panels this user is a member of, as stored (the user's panel list).</summary>
+    Task<IReadOnlyList<string>> ListPanelIdsAsync();
+
+    /// <summary>The DMs and groups this user is a member of, as stored (the user's conversation list).</summary>
+    Task<IReadOnlyList<string>> ListConversationIdsAsync();
 
     /// <summary>Called by a panel when this user joins it.</summary>
     Task JoinedPanelAsync(string panelId);

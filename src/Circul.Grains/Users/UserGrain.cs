@@ -17,8 +17,13 @@ public sealed class UserGrain(
     IPanelStore panels,
     PanelSnapshotCache panelSnapshots,
     IEventPublisher events,
+    IPresenceStore presenceRows,
+    IDurableWriter writer,
     IOptions<PresenceOptions> presence) : Grain, IUserGrain
 {
+    // Open gateway connections per silo, mirrored in presence_connections so that a live silo can find them when a
+    // silo dies (and this grain can be rebuilt elsewhere).
+    private readonly Dictionary<string, int> _connectionsBySilo = new(StringComparer.Ordinal);
     private UserRecord? _user;
     private int _connections;
     private HashSet<string>? _contacts;
@@ -29,6 +34,13 @@ public sealed class UserGrain(
     {
         var user = await users.GetUserAsync(GrainKey, cancellationToken);
         _user = user is { Deleted: false } ? user : null;
+        foreach (var (silo, count) in await presenceRows.GetConnectionsAsync(GrainKey, cancellationToken))
+        {
+            _connectionsBySilo[silo] = count;
+            _connections += count;
+        }
+
+        KeepAliveWhileConnected();
     }
 
     public Task<UserDto?> GetAsync() => Task.FromResult(_user is null ? null : ToDto(_user));
@@ -102,34 +114,52 @@ public sealed class UserGrain(
         DeactivateOnIdle();
     }
 
-    public async Task ConnectedAsync()
+    public async Task ConnectedAsync(string silo)
     {
         var user = Require();
         var before = EffectiveStatus(user);
-        _connections++;
-
-        // The connection count lives only here and the gateway does not call while a socket is quiet: stay active.
-        DelayDeactivation(TimeSpan.MaxValue);
+        await SetConnectionsAsync(silo, _connectionsBySilo.GetValueOrDefault(silo) + 1);
         await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
     }
 
-    public async Task DisconnectedAsync()
+    public async Task DisconnectedAsync(string silo)
     {
-        if (_connections == 0)
+        if (_connectionsBySilo.GetValueOrDefault(silo) == 0)
         {
             return;
         }
 
         if (_user is null)
         {
-            _connections--;
-            KeepAliveWhileConnected();
+            await SetConnectionsAsync(silo, _connectionsBySilo[silo] - 1);
             return;
         }
 
         var before = EffectiveStatus(_user);
-        _connections--;
-        KeepAliveWhileConnected();
+        await SetConnectionsAsync(silo, _connectionsBySilo[silo] - 1);
+        if (_connections == 0 && _user.RestPresence)
+        {
+            await SaveAsync(_user with { RestPresence = false });
+        }
+
+        await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
+    }
+
+    public async Task SiloGoneAsync(string silo)
+    {
+        if (!_connectionsBySilo.ContainsKey(silo))
+        {
+            return;
+        }
+
+        if (_user is null)
+        {
+            await SetConnectionsAsync(silo, 0);
+            return;
+        }
+
+        var before = EffectiveStatus(_user);
+        await SetConnectionsAsync(silo, 0);
         if (_connections == 0 && _user.RestPresence)
         {
             await SaveAsync(_user with { RestPresence = false });
@@ -210,6 +240,10 @@ public sealed class UserGrain(
         _contacts = null;
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<string>> ListPanelIdsAsync() => panels.ListPanelIdsAsync(GrainKey);
+
+    public Task<IReadOnlyList<string>> ListConversationIdsAsync() => conversations.ListConversationIdsAsync(GrainKey);
 
     public Task JoinedPanelAsync(string panelId)
     {
@@ -324,6 +358,24 @@ public sealed class UserGrain(
     }
 
     private string GrainKey => _grainKey ??= this.GetPrimaryKeyString();
+
+    /// <summary>Records the connection count on a silo, durably first (a count the row does not hold would be lost
+    /// if this grain moved).</summary>
+    private async Task SetConnectionsAsync(string silo, int count)
+    {
+        await writer.SubmitAsync(new SetPresenceOp(GrainKey, silo, count));
+        _connections += count - _connectionsBySilo.GetValueOrDefault(silo);
+        if (count > 0)
+        {
+            _connectionsBySilo[silo] = count;
+        }
+        else
+        {
+            _connectionsBySilo.Remove(silo);
+        }
+
+        KeepAliveWhileConnected();
+    }
 
     /// <summary>The connection count lives only here and the gateway does not call while a socket is quiet: the grain
     /// stays active while connected, and is collected as usual once the last connection closed.</summary>

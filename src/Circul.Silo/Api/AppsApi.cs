@@ -1,7 +1,9 @@
+using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Accounts;
 using Circul.Grains.Users;
 using Circul.Silo.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Api;
@@ -23,23 +25,23 @@ public static class AppsApi
         return group;
     }
 
-    public static async Task<IResult> CreateAsync(HttpContext context, AccountService accounts, IOptions<LimitsOptions> limits)
+    public static async Task<Created<AppCreatedDto>> CreateAsync(HttpContext context, AccountService accounts, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         var description = body.OptionalString("description", 0, 1000) ?? "";
         var redirectUris = ReadRedirectUris(body) ?? [];
-        return Results.Json(await accounts.CreateAppAsync(caller.UserId, name, description, redirectUris), statusCode: 201);
+        return TypedResults.Created((string?)null, await accounts.CreateAppAsync(caller.UserId, name, description, redirectUris));
     }
 
-    public static async Task<IResult> ListAsync(HttpContext context, AccountService accounts) =>
-        Results.Ok(await accounts.ListAppsAsync(Caller.RequireHuman(context).UserId));
+    public static async Task<Ok<IReadOnlyList<AppDto>>> ListAsync(HttpContext context, AccountService accounts) =>
+        TypedResults.Ok(await accounts.ListAppsAsync(Caller.RequireHuman(context).UserId));
 
-    public static async Task<IResult> GetAsync(HttpContext context, string id, AccountService accounts) =>
-        Results.Ok(await accounts.GetAppAsync(Caller.RequireHuman(context).UserId, id));
+    public static async Task<Ok<AppDto>> GetAsync(HttpContext context, string id, AccountService accounts) =>
+        TypedResults.Ok(await accounts.GetAppAsync(Caller.RequireHuman(context).UserId, id));
 
-    public static async Task<IResult> UpdateAsync(HttpContext context, string id, AccountService accounts, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<AppDto>> UpdateAsync(HttpContext context, string id, AccountService accounts, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
@@ -47,17 +49,17 @@ public static class AppsApi
             NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
             body.OptionalString("description", 0, 1000),
             ReadRedirectUris(body));
-        return Results.Ok(await accounts.UpdateAppAsync(caller.UserId, id, change));
+        return TypedResults.Ok(await accounts.UpdateAppAsync(caller.UserId, id, change));
     }
 
-    public static async Task<IResult> DeleteAsync(HttpContext context, string id, AccountService accounts)
+    public static async Task<NoContent> DeleteAsync(HttpContext context, string id, AccountService accounts)
     {
         await accounts.DeleteAppAsync(Caller.RequireHuman(context).UserId, id);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ResetTokenAsync(HttpContext context, string id, AccountService accounts) =>
-        Results.Ok(await accounts.ResetTokenAsync(Caller.RequireHuman(context).UserId, id));
+    public static async Task<Ok<TokenDto>> ResetTokenAsync(HttpContext context, string id, AccountService accounts) =>
+        TypedResults.Ok(await accounts.ResetTokenAsync(Caller.RequireHuman(context).UserId, id));
 
     private static IReadOnlyList<string>? ReadRedirectUris(JsonBody body)
     {

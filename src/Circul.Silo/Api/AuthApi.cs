@@ -1,7 +1,9 @@
+using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Accounts;
 using Circul.Silo.Infrastructure;
 using Circul.Silo.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Api;
@@ -18,7 +20,7 @@ public static class AuthApi
         return group;
     }
 
-    public static async Task<IResult> RegisterAsync(HttpContext context, AccountService accounts, IOptions<LimitsOptions> limits)
+    public static async Task<Created<AuthResultDto>> RegisterAsync(HttpContext context, AccountService accounts, IOptions<LimitsOptions> limits)
     {
         var (username, password) = await ReadCredentialsAsync(context, limits.Value);
         if (password.Length < 8)
@@ -26,16 +28,17 @@ public static class AuthApi
             throw ApiException.BadRequest("password must be at least 8 characters");
         }
 
-        return Results.Json(await accounts.RegisterAsync(username, password), statusCode: 201);
+        return TypedResults.Created((string?)null, await accounts.RegisterAsync(username, password));
     }
 
-    public static async Task<IResult> LoginAsync(HttpContext context, AccountService accounts, LoginThrottle throttle, IOptions<LimitsOptions> limits)
+    public static async Task<Results<Ok<AuthResultDto>, JsonHttpResult<RateLimitedDto>>> LoginAsync(
+        HttpContext context, AccountService accounts, LoginThrottle throttle, IOptions<LimitsOptions> limits)
     {
         var (username, password) = await ReadCredentialsAsync(context, limits.Value);
-        return await throttle.GuardAsync(context, username, async () => Results.Ok(await accounts.LoginAsync(username, password)));
+        return await throttle.GuardAsync(context, username, async () => TypedResults.Ok(await accounts.LoginAsync(username, password)));
     }
 
-    public static async Task<IResult> LogoutAsync(HttpContext context, TokenService tokens)
+    public static async Task<NoContent> LogoutAsync(HttpContext context, TokenService tokens)
     {
         var caller = Caller.Get(context);
         if (caller.IsBot)
@@ -44,7 +47,7 @@ public static class AuthApi
         }
 
         await tokens.RevokeAsync(caller.TokenHash);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static async Task<(string Username, string Password)> ReadCredentialsAsync(HttpContext context, LimitsOptions limits)

@@ -4,7 +4,7 @@ using Circul.Grains;
 using Circul.Grains.Conversations;
 using Circul.Grains.Users;
 using Circul.Silo.Infrastructure;
-using Circul.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Api;
@@ -31,15 +31,15 @@ public static class ConversationsApi
         return conversations;
     }
 
-    public static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, IConversationStore store)
+    public static async Task<Ok<List<ConversationDto>>> ListAsync(HttpContext context, IGrainFactory grains)
     {
         var caller = Caller.Get(context);
-        var ids = await store.ListConversationIdsAsync(caller.UserId, context.RequestAborted);
+        var ids = await grains.GetGrain<IUserGrain>(caller.UserId).ListConversationIdsAsync();
         var conversations = await Task.WhenAll(ids.Select(id => grains.GetGrain<IConversationGrain>(id).GetAsync(caller.UserId)));
-        return Results.Ok(conversations.OrderByDescending(ActivityKey, StringComparer.Ordinal).ToList());
+        return TypedResults.Ok(conversations.OrderByDescending(ActivityKey, StringComparer.Ordinal).ToList());
     }
 
-    public static async Task<IResult> OpenDmAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<ConversationDto>> OpenDmAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         string peerId;
@@ -54,19 +54,19 @@ public static class ConversationsApi
         }
 
         var dmId = Ids.DmId(Ids.DmKey(caller.UserId, peerId));
-        return Results.Ok(await grains.GetGrain<IConversationGrain>(dmId).OpenDmAsync(caller.UserId, peerId));
+        return TypedResults.Ok(await grains.GetGrain<IConversationGrain>(dmId).OpenDmAsync(caller.UserId, peerId));
     }
 
-    public static async Task<IResult> GetAsync(HttpContext context, string id, IGrainFactory grains) =>
-        Results.Ok(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
+    public static async Task<Ok<ConversationDto>> GetAsync(HttpContext context, string id, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId));
 
-    public static Task<IResult> ListMessagesAsync(HttpContext context, string id, IGrainFactory grains) =>
+    public static Task<Ok<IReadOnlyList<MessageDto>>> ListMessagesAsync(HttpContext context, string id, IGrainFactory grains) =>
         ListRoomMessagesAsync(context, id, grains, groupsOnly: false);
 
-    public static Task<IResult> SendMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
+    public static Task<Created<MessageDto>> SendMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
         SendRoomMessageAsync(context, id, grains, limits, groupsOnly: false);
 
-    public static async Task<IResult> CreateGroupAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<ConversationDto>> CreateGroupAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         string name;
@@ -87,13 +87,13 @@ public static class ConversationsApi
         }
 
         var group = await grains.GetGrain<IConversationGrain>(Ids.NewId("c-")).CreateGroupAsync(caller.UserId, name, memberIds);
-        return Results.Json(group, statusCode: 201);
+        return TypedResults.Created((string?)null, group);
     }
 
-    public static async Task<IResult> GetGroupAsync(HttpContext context, string id, IGrainFactory grains) =>
-        Results.Ok(RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId)));
+    public static async Task<Ok<ConversationDto>> GetGroupAsync(HttpContext context, string id, IGrainFactory grains) =>
+        TypedResults.Ok(RequireGroup(await grains.GetGrain<IConversationGrain>(id).GetAsync(Caller.Get(context).UserId)));
 
-    public static async Task<IResult> AddMemberAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<ConversationDto>> AddMemberAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         string userId;
@@ -102,34 +102,34 @@ public static class ConversationsApi
             userId = body.RequireString("user_id", 1, 64);
         }
 
-        return Results.Ok(await grains.GetGrain<IConversationGrain>(id).AddMemberAsync(caller.UserId, userId));
+        return TypedResults.Ok(await grains.GetGrain<IConversationGrain>(id).AddMemberAsync(caller.UserId, userId));
     }
 
-    public static async Task<IResult> RemoveMemberAsync(HttpContext context, string id, string userId, IGrainFactory grains)
+    public static async Task<NoContent> RemoveMemberAsync(HttpContext context, string id, string userId, IGrainFactory grains)
     {
         await grains.GetGrain<IConversationGrain>(id).RemoveMemberAsync(Caller.Get(context).UserId, userId);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static Task<IResult> ListGroupMessagesAsync(HttpContext context, string id, IGrainFactory grains) =>
+    public static Task<Ok<IReadOnlyList<MessageDto>>> ListGroupMessagesAsync(HttpContext context, string id, IGrainFactory grains) =>
         ListRoomMessagesAsync(context, id, grains, groupsOnly: true);
 
-    public static Task<IResult> SendGroupMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
+    public static Task<Created<MessageDto>> SendGroupMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
         SendRoomMessageAsync(context, id, grains, limits, groupsOnly: true);
 
-    private static async Task<IResult> ListRoomMessagesAsync(HttpContext context, string id, IGrainFactory grains, bool groupsOnly)
+    private static async Task<Ok<IReadOnlyList<MessageDto>>> ListRoomMessagesAsync(HttpContext context, string id, IGrainFactory grains, bool groupsOnly)
     {
         var (limit, before, after) = MessageRequests.ReadPaging(context);
-        return Results.Ok(await grains.GetGrain<IConversationGrain>(id).ListMessagesAsync(Caller.Get(context).UserId, limit, before, after, groupsOnly));
+        return TypedResults.Ok(await grains.GetGrain<IConversationGrain>(id).ListMessagesAsync(Caller.Get(context).UserId, limit, before, after, groupsOnly));
     }
 
-    private static async Task<IResult> SendRoomMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits, bool groupsOnly)
+    private static async Task<Created<MessageDto>> SendRoomMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits, bool groupsOnly)
     {
         var caller = Caller.Get(context);
         var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
         var key = MessageRequests.IdempotencyKey(context);
         var message = await grains.GetGrain<IConversationGrain>(id).SendMessageAsync(caller.UserId, draft, key, groupsOnly);
-        return Results.Json(message, statusCode: 201);
+        return TypedResults.Created((string?)null, message);
     }
 
     private static ConversationDto RequireGroup(ConversationDto conversation) =>

@@ -1,14 +1,15 @@
 using Orleans;
+using Circul.Contracts;
 using Circul.Grains;
-using Circul.Grains.Conversations;
-using Circul.Grains.Panels;
+using Circul.Grains.Rooms;
 using Circul.Silo.Infrastructure;
-using Circul.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Api;
 
-/// <summary>Edit, delete and react to a message by id, whatever room it is in: the message's room grain decides.</summary>
+/// <summary>Edit, delete and react to a message by id, whatever room it is in: the message grain finds the room, whose
+/// grain decides.</summary>
 public static class MessagesApi
 {
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder app)
@@ -21,57 +22,37 @@ public static class MessagesApi
         return group;
     }
 
-    public static async Task<IResult> EditAsync(HttpContext context, string id, IGrainFactory grains, IMessageStore messages, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<MessageDto>> EditAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         var text = await MessageRequests.ReadTextAsync(context, limits.Value);
-        var (room, panel) = await RoomOfAsync(id, messages);
-        return Results.Ok(panel is null
-            ? await grains.GetGrain<IConversationGrain>(room).EditMessageAsync(caller.UserId, id, text)
-            : await grains.GetGrain<IChannelGrain>(room).EditMessageAsync(panel, caller.UserId, id, text));
+        return TypedResults.Ok(await Message(grains, id).EditAsync(caller.UserId, text));
     }
 
-    public static async Task<IResult> DeleteAsync(HttpContext context, string id, IGrainFactory grains, IMessageStore messages)
+    public static async Task<NoContent> DeleteAsync(HttpContext context, string id, IGrainFactory grains)
     {
         var caller = Caller.Get(context);
-        var (room, panel) = await RoomOfAsync(id, messages);
-        await (panel is null
-            ? grains.GetGrain<IConversationGrain>(room).DeleteMessageAsync(caller.UserId, id)
-            : grains.GetGrain<IChannelGrain>(room).DeleteMessageAsync(panel, caller.UserId, id));
-        return Results.NoContent();
+        await Message(grains, id).DeleteAsync(caller.UserId);
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> AddReactionAsync(HttpContext context, string id, IGrainFactory grains, IMessageStore messages, IOptions<LimitsOptions> limits)
+    public static async Task<NoContent> AddReactionAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         var emoji = await MessageRequests.ReadEmojiAsync(context, limits.Value);
-        var (room, panel) = await RoomOfAsync(id, messages);
-        await (panel is null
-            ? grains.GetGrain<IConversationGrain>(room).AddReactionAsync(caller.UserId, id, emoji)
-            : grains.GetGrain<IChannelGrain>(room).AddReactionAsync(panel, caller.UserId, id, emoji));
-        return Results.NoContent();
+        await Message(grains, id).AddReactionAsync(caller.UserId, emoji);
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> RemoveReactionAsync(HttpContext context, string id, string emoji, IGrainFactory grains, IMessageStore messages)
+    public static async Task<NoContent> RemoveReactionAsync(HttpContext context, string id, string emoji, IGrainFactory grains)
     {
         emoji = MessageRequests.ValidateEmoji(Uri.UnescapeDataString(emoji));
         var caller = Caller.Get(context);
-        var (room, panel) = await RoomOfAsync(id, messages);
-        await (panel is null
-            ? grains.GetGrain<IConversationGrain>(room).RemoveReactionAsync(caller.UserId, id, emoji)
-            : grains.GetGrain<IChannelGrain>(room).RemoveReactionAsync(panel, caller.UserId, id, emoji));
-        return Results.NoContent();
+        await Message(grains, id).RemoveReactionAsync(caller.UserId, emoji);
+        return TypedResults.NoContent();
     }
 
-    /// <summary>The room a message lives in; 404 for unknown or deleted messages. Membership is checked by the room.</summary>
-    private static async Task<(string Room, string? Panel)> RoomOfAsync(string messageId, IMessageStore messages)
-    {
-        if (!MessageRequests.IsMessageId(messageId))
-        {
-            throw ApiException.NotFound("message");
-        }
-
-        var stored = await messages.GetMessageAsync(messageId) ?? throw ApiException.NotFound("message");
-        return (stored.Message.RoomId, stored.Message.PanelId);
-    }
+    /// <summary>The message's grain; a route id that is not a message id at all is 404 without a grain call.</summary>
+    private static IMessageGrain Message(IGrainFactory grains, string messageId) =>
+        MessageRequests.IsMessageId(messageId) ? grains.GetGrain<IMessageGrain>(messageId) : throw ApiException.NotFound("message");
 }

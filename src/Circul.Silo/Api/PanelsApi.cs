@@ -1,16 +1,18 @@
-using System.Text.RegularExpressions;
 using Orleans;
 using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Panels;
+using Circul.Grains.Users;
 using Circul.Silo.Infrastructure;
-using Circul.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Api;
 
-/// <summary>Panels, channels, categories, overrides, roles, members, invites, bans, and channel messages.</summary>
-public static partial class PanelsApi
+/// <summary>Panels, channels, categories, overrides, roles, members, invites, bans, and channel messages. Handlers read
+/// the request's shape (types, required fields, lengths), make one grain call and map its answer; every rule is the
+/// grain's (see <see cref="PanelRules"/>). Domain failures are exceptions the error middleware maps.</summary>
+public static class PanelsApi
 {
     public static RouteGroupBuilder MapPanelsApi(this IEndpointRouteBuilder app)
     {
@@ -52,10 +54,10 @@ public static partial class PanelsApi
         return panels;
     }
 
-    public static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, IPanelStore store)
+    public static async Task<Ok<List<PanelDto>>> ListAsync(HttpContext context, IGrainFactory grains)
     {
         var caller = Caller.Get(context);
-        var ids = await store.ListPanelIdsAsync(caller.UserId, context.RequestAborted);
+        var ids = await grains.GetGrain<IUserGrain>(caller.UserId).ListPanelIdsAsync();
         var panels = new List<PanelDto>(ids.Count);
         foreach (var id in ids)
         {
@@ -69,135 +71,124 @@ public static partial class PanelsApi
             }
         }
 
-        return Results.Ok(panels);
+        return TypedResults.Ok(panels);
     }
 
-    public static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<PanelDto>> CreateAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
-        return Results.Json(await grains.GetGrain<IPanelGrain>(Ids.NewId("panel-")).CreateAsync(caller.UserId, name), statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(Ids.NewId("panel-")).CreateAsync(caller.UserId, name));
     }
 
-    public static async Task<IResult> GetAsync(HttpContext context, string id, IGrainFactory grains) =>
-        Results.Ok(await grains.GetGrain<IPanelGrain>(id).GetAsync(Caller.Get(context).UserId));
+    public static async Task<Ok<PanelDto>> GetAsync(HttpContext context, string id, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).GetAsync(Caller.Get(context).UserId));
 
-    public static async Task<IResult> UpdateAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<PanelDto>> UpdateAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var name = NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name");
         var everyone = ReadPermissions(body, "everyone_permissions");
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateAsync(caller.UserId, name, everyone));
+        return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateAsync(caller.UserId, name, everyone));
     }
 
-    public static async Task<IResult> DeleteAsync(HttpContext context, string id, IGrainFactory grains)
+    public static async Task<NoContent> DeleteAsync(HttpContext context, string id, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).DeleteAsync(Caller.Get(context).UserId);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListChannelsAsync(HttpContext context, string id, IGrainFactory grains, IMessageStore messages)
-    {
-        var caller = Caller.Get(context);
-        var channels = await grains.GetGrain<IPanelGrain>(id).ListChannelsAsync(caller.UserId);
-        var unread = await messages.CountUnreadAsync(caller.UserId, [.. channels.Select(c => c.Id)], context.RequestAborted);
-        return Results.Ok(channels.Select(c => c with { UnreadCount = unread.GetValueOrDefault(c.Id) }).ToList());
-    }
+    public static async Task<Ok<IReadOnlyList<ChannelDto>>> ListChannelsAsync(HttpContext context, string id, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).ListChannelsAsync(Caller.Get(context).UserId));
 
-    public static async Task<IResult> CreateChannelAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<ChannelDto>> CreateChannelAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = ReadChannelName(body, required: true)!;
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         var category = body.OptionalString("category_id", 1, 64);
         var topic = body.OptionalString("topic", 0, 1024);
-        var channel = await grains.GetGrain<IPanelGrain>(id).CreateChannelAsync(caller.UserId, name, category, topic);
-        return Results.Json(channel, statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).CreateChannelAsync(caller.UserId, name, category, topic));
     }
 
-    public static async Task<IResult> UpdateChannelAsync(HttpContext context, string id, string cid, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<ChannelDto>> UpdateChannelAsync(HttpContext context, string id, string cid, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var change = new ChannelChange(
-            ReadChannelName(body, required: false),
+            NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
             body.OptionalString("category_id", 0, 64),
             body.OptionalString("topic", 0, 1024),
-            ReadInt(body, "position", 0, 10_000));
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateChannelAsync(caller.UserId, cid, change));
+            body.OptionalInt("position"));
+        return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateChannelAsync(caller.UserId, cid, change));
     }
 
-    public static async Task<IResult> DeleteChannelAsync(HttpContext context, string id, string cid, IGrainFactory grains)
+    public static async Task<NoContent> DeleteChannelAsync(HttpContext context, string id, string cid, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).DeleteChannelAsync(Caller.Get(context).UserId, cid);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> PutOverrideAsync(HttpContext context, string id, string cid, string roleId, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<ChannelDto>> PutOverrideAsync(
+        HttpContext context, string id, string cid, string roleId, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var allow = ReadPermissions(body, "allow") ?? Permission.None;
         var deny = ReadPermissions(body, "deny") ?? Permission.None;
-        if ((allow & deny) != Permission.None)
-        {
-            throw ApiException.BadRequest("allow and deny must not name the same permission");
-        }
-
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(id).PutOverrideAsync(caller.UserId, cid, roleId, allow, deny));
+        return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).PutOverrideAsync(caller.UserId, cid, roleId, allow, deny));
     }
 
-    public static async Task<IResult> DeleteOverrideAsync(HttpContext context, string id, string cid, string roleId, IGrainFactory grains)
+    public static async Task<NoContent> DeleteOverrideAsync(HttpContext context, string id, string cid, string roleId, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).DeleteOverrideAsync(Caller.Get(context).UserId, cid, roleId);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListMessagesAsync(HttpContext context, string id, string cid, IGrainFactory grains)
+    public static async Task<Ok<IReadOnlyList<MessageDto>>> ListMessagesAsync(HttpContext context, string id, string cid, IGrainFactory grains)
     {
         var (limit, before, after) = MessageRequests.ReadPaging(context);
-        return Results.Ok(await grains.GetGrain<IChannelGrain>(cid).ListMessagesAsync(id, Caller.Get(context).UserId, limit, before, after));
+        return TypedResults.Ok(await grains.GetGrain<IChannelGrain>(cid).ListMessagesAsync(id, Caller.Get(context).UserId, limit, before, after));
     }
 
-    public static async Task<IResult> SendMessageAsync(HttpContext context, string id, string cid, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<MessageDto>> SendMessageAsync(HttpContext context, string id, string cid, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         var draft = await MessageRequests.ReadDraftAsync(context, limits.Value);
-        var message = await grains.GetGrain<IChannelGrain>(cid).SendMessageAsync(id, caller.UserId, draft, MessageRequests.IdempotencyKey(context));
-        return Results.Json(message, statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IChannelGrain>(cid).SendMessageAsync(id, caller.UserId, draft, MessageRequests.IdempotencyKey(context)));
     }
 
-    public static async Task<IResult> MarkReadAsync(HttpContext context, string id, string cid, IGrainFactory grains)
+    public static async Task<NoContent> MarkReadAsync(HttpContext context, string id, string cid, IGrainFactory grains)
     {
         await grains.GetGrain<IChannelGrain>(cid).MarkReadAsync(id, Caller.Get(context).UserId);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> CreateCategoryAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<CategoryDto>> CreateCategoryAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
-        return Results.Json(await grains.GetGrain<IPanelGrain>(id).CreateCategoryAsync(caller.UserId, name), statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).CreateCategoryAsync(caller.UserId, name));
     }
 
-    public static async Task<IResult> UpdateCategoryAsync(HttpContext context, string id, string cat, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<CategoryDto>> UpdateCategoryAsync(HttpContext context, string id, string cat, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateCategoryAsync(caller.UserId, cat, name));
+        return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateCategoryAsync(caller.UserId, cat, name));
     }
 
-    public static async Task<IResult> DeleteCategoryAsync(HttpContext context, string id, string cat, IGrainFactory grains)
+    public static async Task<NoContent> DeleteCategoryAsync(HttpContext context, string id, string cat, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).DeleteCategoryAsync(Caller.Get(context).UserId, cat);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> CreateRoleAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<RoleDto>> CreateRoleAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
@@ -207,59 +198,59 @@ public static partial class PanelsApi
             throw ApiException.BadRequest("name is required");
         }
 
-        return Results.Json(await grains.GetGrain<IPanelGrain>(id).CreateRoleAsync(caller.UserId, role), statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).CreateRoleAsync(caller.UserId, role));
     }
 
-    public static async Task<IResult> UpdateRoleAsync(HttpContext context, string id, string rid, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<RoleDto>> UpdateRoleAsync(HttpContext context, string id, string rid, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateRoleAsync(caller.UserId, rid, ReadRole(body)));
+        return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateRoleAsync(caller.UserId, rid, ReadRole(body)));
     }
 
-    public static async Task<IResult> DeleteRoleAsync(HttpContext context, string id, string rid, IGrainFactory grains)
+    public static async Task<NoContent> DeleteRoleAsync(HttpContext context, string id, string rid, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).DeleteRoleAsync(Caller.Get(context).UserId, rid);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListMembersAsync(HttpContext context, string id, IGrainFactory grains) =>
-        Results.Ok(await grains.GetGrain<IPanelGrain>(id).ListMembersAsync(Caller.Get(context).UserId));
+    public static async Task<Ok<IReadOnlyList<PanelMemberDto>>> ListMembersAsync(HttpContext context, string id, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).ListMembersAsync(Caller.Get(context).UserId));
 
-    public static async Task<IResult> AddMemberRoleAsync(HttpContext context, string id, string uid, string rid, IGrainFactory grains) =>
-        Results.Ok(await grains.GetGrain<IPanelGrain>(id).AddMemberRoleAsync(Caller.Get(context).UserId, uid, rid));
+    public static async Task<Ok<PanelMemberDto>> AddMemberRoleAsync(HttpContext context, string id, string uid, string rid, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).AddMemberRoleAsync(Caller.Get(context).UserId, uid, rid));
 
-    public static async Task<IResult> RemoveMemberRoleAsync(HttpContext context, string id, string uid, string rid, IGrainFactory grains)
+    public static async Task<NoContent> RemoveMemberRoleAsync(HttpContext context, string id, string uid, string rid, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).RemoveMemberRoleAsync(Caller.Get(context).UserId, uid, rid);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> RemoveMemberAsync(HttpContext context, string id, string uid, IGrainFactory grains)
+    public static async Task<NoContent> RemoveMemberAsync(HttpContext context, string id, string uid, IGrainFactory grains)
     {
         await grains.GetGrain<IPanelGrain>(id).RemoveMemberAsync(Caller.Get(context).UserId, uid);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> AddBotAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<PanelMemberDto>> AddBotAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var botId = body.RequireString("bot_id", 1, 64);
-        return Results.Json(await grains.GetGrain<IPanelGrain>(id).AddBotAsync(caller.UserId, botId), statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).AddBotAsync(caller.UserId, botId));
     }
 
-    public static async Task<IResult> BanAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<PanelBanDto>> BanAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var userId = body.RequireString("user_id", 1, 64);
         var reason = body.OptionalString("reason", 0, 512) ?? "";
         await grains.GetGrain<IPanelGrain>(id).BanAsync(caller.UserId, userId, reason);
-        return Results.Json(new { panel_id = id, user_id = userId, reason }, statusCode: 201);
+        return CreatedNoLocation(new PanelBanDto(id, userId, reason));
     }
 
-    public static async Task<IResult> CreateInviteAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<InviteDto>> CreateInviteAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         int? maxAge;
@@ -271,39 +262,23 @@ public static partial class PanelsApi
         else
         {
             using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-            maxAge = ReadInt(body, "max_age_seconds", 0, int.MaxValue);
-            maxUses = ReadInt(body, "max_uses", 0, 1000);
+            maxAge = body.OptionalInt("max_age_seconds");
+            maxUses = body.OptionalInt("max_uses");
         }
 
-        return Results.Json(await grains.GetGrain<IPanelGrain>(id).CreateInviteAsync(caller.UserId, maxAge, maxUses), statusCode: 201);
+        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).CreateInviteAsync(caller.UserId, maxAge, maxUses));
     }
 
-    public static async Task<IResult> AcceptInviteAsync(HttpContext context, string code, IGrainFactory grains, IPanelStore store)
-    {
-        var caller = Caller.Get(context);
-        var invite = await store.GetInviteAsync(code, context.RequestAborted) ?? throw ApiException.NotFound("invite");
-        return Results.Ok(await grains.GetGrain<IPanelGrain>(invite.PanelId).JoinByInviteAsync(caller.UserId, code));
-    }
+    public static async Task<Ok<PanelDto>> AcceptInviteAsync(HttpContext context, string code, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IInviteGrain>(code).AcceptAsync(Caller.Get(context).UserId));
 
-    private static string? ReadChannelName(JsonBody body, bool required)
-    {
-        var name = NameRules.RequireNoControlCharacters(required ? body.RequireString("name", 1, 100, trim: true) : body.OptionalString("name", 1, 100, trim: true), "name");
-        return name?.ToLowerInvariant().Replace(' ', '-');
-    }
+    /// <summary>201 with the created object and no Location header, as the contract's creating POSTs answer.</summary>
+    private static Created<T> CreatedNoLocation<T>(T value) => TypedResults.Created((string?)null, value);
 
     private static RoleChange ReadRole(JsonBody body)
     {
         var color = body.OptionalString("color", 1, 7);
-        if (color is not null && !ColorPattern().IsMatch(color))
-        {
-            throw ApiException.BadRequest("color must be a hex color like #e05252");
-        }
-
-        return new RoleChange(
-            NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
-            color,
-            ReadInt(body, "position", 1, 10_000),
-            ReadPermissions(body, "permissions"));
+        return new RoleChange(NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"), color, body.OptionalInt("position"), ReadPermissions(body, "permissions"));
     }
 
     private static Permission? ReadPermissions(JsonBody body, string field)
@@ -311,18 +286,4 @@ public static partial class PanelsApi
         var names = body.OptionalStringArray(field, 32, 64);
         return names is null ? null : Permissions.Parse(names, field);
     }
-
-    private static int? ReadInt(JsonBody body, string field, int min, int max)
-    {
-        var value = body.OptionalInt(field);
-        if (value is not null && (value < min || value > max))
-        {
-            throw ApiException.BadRequest($"{field} must be from {min} to {max}");
-        }
-
-        return value;
-    }
-
-    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
-    private static partial Regex ColorPattern();
 }

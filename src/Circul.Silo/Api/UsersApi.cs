@@ -3,6 +3,7 @@ using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Users;
 using Circul.Silo.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.Api;
@@ -28,13 +29,13 @@ public static class UsersApi
         return group;
     }
 
-    public static async Task<IResult> GetMeAsync(HttpContext context, IGrainFactory grains)
+    public static async Task<Ok<UserDto>> GetMeAsync(HttpContext context, IGrainFactory grains)
     {
         var user = await grains.GetGrain<IUserGrain>(Caller.Get(context).UserId).GetAsync() ?? throw ApiException.Unauthorized();
-        return Results.Ok(user);
+        return TypedResults.Ok(user);
     }
 
-    public static async Task<IResult> PatchMeAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<UserDto>> PatchMeAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
@@ -43,10 +44,10 @@ public static class UsersApi
             body.OptionalString("bio", 0, MaxBioLength),
             body.OptionalString("mood", 0, MaxMoodLength),
             ReadStatus(body));
-        return Results.Ok(await grains.GetGrain<IUserGrain>(caller.UserId).UpdateProfileAsync(change));
+        return TypedResults.Ok(await grains.GetGrain<IUserGrain>(caller.UserId).UpdateProfileAsync(change));
     }
 
-    public static async Task<IResult> PatchBotMeAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Ok<UserDto>> PatchBotMeAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         if (!caller.IsBot)
@@ -56,10 +57,10 @@ public static class UsersApi
 
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var change = new ProfileChange(Mood: body.OptionalString("mood", 0, MaxMoodLength), Status: ReadStatus(body));
-        return Results.Ok(await grains.GetGrain<IUserGrain>(caller.UserId).UpdateProfileAsync(change));
+        return TypedResults.Ok(await grains.GetGrain<IUserGrain>(caller.UserId).UpdateProfileAsync(change));
     }
 
-    public static async Task<IResult> GetUserAsync(HttpContext context, string id, IGrainFactory grains)
+    public static async Task<Ok<UserDto>> GetUserAsync(HttpContext context, string id, IGrainFactory grains)
     {
         var caller = Caller.Get(context);
         if (!await grains.GetGrain<IUserGrain>(caller.UserId).CanSeeAsync(id))
@@ -67,22 +68,22 @@ public static class UsersApi
             throw ApiException.NotFound("user");
         }
 
-        return Results.Ok(await grains.GetGrain<IUserGrain>(id).GetAsync() ?? throw ApiException.NotFound("user"));
+        return TypedResults.Ok(await grains.GetGrain<IUserGrain>(id).GetAsync() ?? throw ApiException.NotFound("user"));
     }
 
-    public static async Task<IResult> GetContactsAsync(HttpContext context, IGrainFactory grains)
+    public static async Task<Ok<List<UserDto>>> GetContactsAsync(HttpContext context, IGrainFactory grains)
     {
         var caller = Caller.Get(context);
         var ids = await grains.GetGrain<IUserGrain>(caller.UserId).GetContactsAsync();
         var users = await Task.WhenAll(ids.Select(id => grains.GetGrain<IUserGrain>(id).GetAsync()));
-        return Results.Ok(users.Where(u => u is not null).OrderBy(u => u!.Name, StringComparer.OrdinalIgnoreCase).ToList());
+        return TypedResults.Ok(users.OfType<UserDto>().OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList());
     }
 
     /// <summary>DELETE answers 204 (API.md section 1); the updated user reaches the caller's sockets as user_updated.</summary>
-    private static async Task<IResult> ClearImageAsync(HttpContext context, IGrainFactory grains, ImageKind kind)
+    private static async Task<NoContent> ClearImageAsync(HttpContext context, IGrainFactory grains, ImageKind kind)
     {
         await grains.GetGrain<IUserGrain>(Caller.Get(context).UserId).SetImageAsync(kind, "");
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static string? ReadStatus(JsonBody body)

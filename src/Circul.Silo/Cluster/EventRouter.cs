@@ -61,14 +61,25 @@ public sealed partial class EventRouter(
         }
     }
 
-    /// <summary>Makes the links match the directory: a link per other live silo, with its latest observer reference.</summary>
-    public async Task UpdateAsync(IReadOnlyCollection<GatewayRegistration> others)
+    /// <summary>Adds a link for each silo the directory lists that has none, updates the observer references of the
+    /// others, and drops the links of silos <paramref name="isGone"/> says are gone. A silo merely missing from one
+    /// listing (the directory grain was just rebuilt) keeps its link: liveness comes from Orleans' membership, not from
+    /// the directory.</summary>
+    public async Task UpdateAsync(IReadOnlyCollection<GatewayRegistration> others, Func<SiloAddress, bool> isGone)
     {
         List<RemoteGatewayLink> removed;
         lock (_linksLock)
         {
             var current = _links;
             var next = new List<RemoteGatewayLink>(others.Count);
+            foreach (var kept in current)
+            {
+                if (!isGone(kept.Target) && !others.Any(r => r.Silo.Equals(kept.Target)))
+                {
+                    next.Add(kept);
+                }
+            }
+
             foreach (var registration in others)
             {
                 var link = Array.Find(current, l => l.Target.Equals(registration.Silo));
@@ -96,7 +107,7 @@ public sealed partial class EventRouter(
         }
     }
 
-    public async ValueTask DisposeAsync() => await UpdateAsync([]);
+    public async ValueTask DisposeAsync() => await UpdateAsync([], static _ => true);
 
     private void Observe(Task task) =>
         task.ContinueWith(

@@ -14,6 +14,7 @@ public sealed partial class GatewayDirectoryService(
     ILocalSiloDetails silo,
     GatewayObserver observer,
     EventRouter router,
+    IServiceProvider services,
     IOptions<ClusterEventOptions> options,
     ILogger<GatewayDirectoryService> logger) : BackgroundService
 {
@@ -22,6 +23,8 @@ public sealed partial class GatewayDirectoryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Hosted by SiloApp, the Orleans silo may start late (storage down at start-up); elsewhere it runs already.
+        await (services.GetService<OrleansSiloStarter>()?.Started ?? Task.CompletedTask).WaitAsync(stoppingToken);
         _reference = grains.CreateObjectReference<IGatewayObserver>(observer);
         var directory = grains.GetGrain<IGatewayDirectoryGrain>(0);
         var self = new GatewayRegistration(silo.SiloAddress, _reference);
@@ -32,9 +35,9 @@ public sealed partial class GatewayDirectoryService(
             try
             {
                 var all = await directory.RegisterAsync(self).WaitAsync(stoppingToken);
-                var dead = membership.CurrentSnapshot.Members;
-                await router.UpdateAsync([.. all.Where(r => !r.Silo.Equals(silo.SiloAddress)
-                    && !(dead.TryGetValue(r.Silo, out var m) && m.Status == SiloStatus.Dead))]);
+                var members = membership.CurrentSnapshot.Members;
+                bool IsGone(SiloAddress s) => !members.TryGetValue(s, out var m) || m.Status == SiloStatus.Dead;
+                await router.UpdateAsync([.. all.Where(r => !r.Silo.Equals(silo.SiloAddress) && !IsGone(r.Silo))], IsGone);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

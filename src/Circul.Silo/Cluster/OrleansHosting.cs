@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Circul.Grains.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Circul.Storage;
 using Orleans.Configuration;
 
 namespace Circul.Silo.Cluster;
@@ -10,6 +11,9 @@ namespace Circul.Silo.Cluster;
 /// directory registration).</summary>
 public static class OrleansHosting
 {
+    public const string LocalhostClustering = "localhost";
+    public const string AdoNetClustering = "adonet";
+
     public static WebApplicationBuilder AddCirculOrleans(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -22,10 +26,52 @@ public static class OrleansHosting
 
         var siloPort = options.SiloPort == 0 ? FreeLoopbackPort() : options.SiloPort;
         var gatewayPort = options.GatewayPort == 0 ? FreeLoopbackPort() : options.GatewayPort;
+        var storage = configuration.GetSection(StorageServiceCollectionExtensions.ConfigurationSection).Get<StorageOptions>() ?? new StorageOptions();
+        var clustering = (options.Clustering
+            ?? (string.Equals(storage.Provider, "postgres", StringComparison.OrdinalIgnoreCase) ? AdoNetClustering : LocalhostClustering)).ToLowerInvariant();
+        if (clustering is not (AdoNetClustering or LocalhostClustering))
+        {
+            throw new InvalidOperationException("Circul:Orleans:Clustering must be 'localhost' or 'adonet'.");
+        }
+
+        if (clustering == AdoNetClustering && !string.Equals(storage.Provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("Circul:Orleans:Clustering 'adonet' needs Circul:Storage:Provider 'postgres' (membership is kept there).");
+        }
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            if (clustering == AdoNetClustering)
+            {
+                silo.UseAdoNetClustering(adoNet =>
+                {
+                    adoNet.Invariant = "Npgsql";
+                    adoNet.ConnectionString = storage.ConnectionString;
+                });
+                silo.Configure<EndpointOptions>(endpoints =>
+                {
+                    endpoints.AdvertisedIPAddress = IPAddress.Parse(options.AdvertisedAddress);
+                    endpoints.SiloPort = siloPort;
+                    endpoints.GatewayPort = gatewayPort;
+                });
+                silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = options.ClusterId;
+                    cluster.ServiceId = options.ServiceId;
+                });
+                silo.Configure<ClusterMembershipOptions>(membership =>
+                {
+                    membership.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
+                    membership.NumMissedProbesLimit = options.MissedProbesLimit;
+                    membership.DefunctSiloExpiration = TimeSpan.FromMinutes(options.DefunctSiloExpirationMinutes);
+                    membership.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(Math.Max(1, Math.Min(10, options.DefunctSiloExpirationMinutes)));
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = collectionAge;
@@ -37,6 +83,12 @@ public static class OrleansHosting
                 }
             });
         });
+
+        // Orleans' own hosted service starts the silo unconditionally; ours waits for storage when it is down.
+        var services = builder.Services;
+        var orleansStart = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "SiloHostedService");
+        services[services.IndexOf(orleansStart)] = ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<OrleansSiloStarter>());
+        services.AddSingleton<OrleansSiloStarter>();
 
         builder.Services.AddCirculEventRouting();
         return builder;
@@ -56,6 +108,7 @@ public static class OrleansHosting
         services.AddSingleton<IGatewayControl>(sp => sp.GetRequiredService<EventRouter>());
         services.AddSingleton<GatewayObserver>();
         services.AddHostedService<GatewayDirectoryService>();
+        services.AddHostedService<DeadSiloPresenceService>();
         return services;
     }
 

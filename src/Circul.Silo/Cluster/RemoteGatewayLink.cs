@@ -28,7 +28,9 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
     {
         Target = target;
         _observer = observer;
-        _sender = sender;
+        // A new link (after its silo left and came back, say) numbers its batches from 1 again: its own sender id keeps
+        // the receiver from taking them for repeats of the old link's.
+        _sender = sender + "#" + Guid.NewGuid().ToString("N")[..8];
         _options = options;
         _logger = logger;
         _pump = Task.Run(PumpAsync);

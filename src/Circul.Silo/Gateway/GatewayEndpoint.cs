@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orleans;
+using Orleans.Runtime;
 using Circul.Contracts;
 using Circul.Grains.Accounts;
 using Circul.Grains.Users;
@@ -13,9 +14,13 @@ namespace Circul.Silo.Gateway;
 /// grain about the connection, opens or resumes the session, then serves the socket until it ends.
 /// </summary>
 internal sealed class GatewayEndpoint(
-    GatewayRegistry registry, IOptions<GatewayOptions> options, TimeProvider time, GatewayMetrics metrics, ILogger<GatewayEndpoint> logger)
+    GatewayRegistry registry, IOptions<GatewayOptions> options, TimeProvider time, GatewayMetrics metrics, ILocalSiloDetails silo,
+    ILogger<GatewayEndpoint> logger)
 {
     private readonly GatewayOptions _options = options.Value;
+
+    // Presence is counted per silo, so that a dead silo's connections can be dropped by a live one.
+    private readonly string _silo = silo.SiloAddress.ToParsableString();
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -78,7 +83,7 @@ internal sealed class GatewayEndpoint(
         {
             try
             {
-                await userGrain.ConnectedAsync();
+                await userGrain.ConnectedAsync(_silo);
                 connected = true;
             }
             catch (Exception e)
@@ -104,7 +109,7 @@ internal sealed class GatewayEndpoint(
             {
                 try
                 {
-                    await userGrain.DisconnectedAsync();
+                    await userGrain.DisconnectedAsync(_silo);
                 }
                 catch (Exception e)
                 {

@@ -1,8 +1,9 @@
+using Circul.Silo.Cluster;
 using Circul.Silo.Infrastructure;
 
 namespace Circul.Silo.Observability;
 
-/// <summary>Until storage is migrated and the silo registered, <c>/api</c> and <c>/ws</c> answer 503
+/// <summary>Until storage is migrated, the silo registered and the Orleans silo started, <c>/api</c> and <c>/ws</c> answer 503
 /// <c>{"error":"storage unavailable"}</c> at once, rather than a 500 or a request hanging on the database.</summary>
 public static class StorageGate
 {
@@ -12,7 +13,8 @@ public static class StorageGate
     {
         var path = context.Request.Path;
         if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws"))
-            && !context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered)
+            && !(context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered
+                && context.RequestServices.GetRequiredService<OrleansSiloStarter>().IsStarted))
         {
             context.Response.Headers.RetryAfter = "1";
             await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Message);

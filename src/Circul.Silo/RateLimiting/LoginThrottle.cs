@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Circul.Contracts;
 using Circul.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Circul.Silo.RateLimiting;
@@ -44,7 +45,8 @@ public sealed partial class LoginThrottle
 
     /// <summary>Runs one login <paramref name="attempt"/> unless the username or the address is locked. An attempt
     /// failing with 401 counts as a failure; a result resets the username; anything else counts as nothing.</summary>
-    public async Task<IResult> GuardAsync(HttpContext context, string username, Func<Task<IResult>> attempt)
+    public async Task<Results<TResult, JsonHttpResult<RateLimitedDto>>> GuardAsync<TResult>(HttpContext context, string username, Func<Task<TResult>> attempt)
+        where TResult : IResult
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(username);
@@ -72,7 +74,7 @@ public sealed partial class LoginThrottle
             return Reject(context, addressKey, _options.FailuresPerAddress, wait, now);
         }
 
-        IResult result;
+        TResult result;
         try
         {
             result = await attempt();
@@ -207,7 +209,7 @@ public sealed partial class LoginThrottle
     }
 
     /// <summary>429 in the contract's rate-limit format, with the X-RateLimit-* headers of the key that is locked.</summary>
-    private static IResult Reject(HttpContext context, string key, int allowance, TimeSpan wait, DateTimeOffset now)
+    private static JsonHttpResult<RateLimitedDto> Reject(HttpContext context, string key, int allowance, TimeSpan wait, DateTimeOffset now)
     {
         var seconds = Math.Max(wait.TotalSeconds, 0.001);
         var headers = context.Response.Headers;
@@ -217,7 +219,7 @@ public sealed partial class LoginThrottle
         headers["X-RateLimit-Reset"] = ((now + wait).ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
         headers["X-RateLimit-Reset-After"] = seconds.ToString("0.000", CultureInfo.InvariantCulture);
         headers["X-RateLimit-Bucket"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("login|" + key)).AsSpan(0, 8));
-        return Results.Json(new RateLimitedDto("rate limited", Math.Round(seconds, 3), false), CirculJson.Options, statusCode: StatusCodes.Status429TooManyRequests);
+        return TypedResults.Json(new RateLimitedDto("rate limited", Math.Round(seconds, 3), false), CirculJson.Options, statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Failed logins locked a {Kind} for {Seconds} s (last attempt from {Address})")]
