@@ -7,6 +7,8 @@ using Circul.Silo.Infrastructure;
 using Circul.Silo.Observability;
 using Circul.Silo.RateLimiting;
 using Circul.Storage;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Circul.Silo;
 
@@ -32,6 +34,10 @@ public static class SiloApp
 
         // Listen to Orleans' instruments from the start, not from the first scrape.
         app.Services.GetRequiredService<OrleansMetrics>();
+        // The client address (login throttle, anonymous rate limits) from X-Forwarded-For, trusted only from a proxy
+        // on loopback (the framework's default known proxies), as deploy/README.md places nginx.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
+        app.UseSecurityHeaders();
         app.UseApiStatusBodies();
         app.UseRouting();
         RequestMetrics.UseRequestMetrics(app);
@@ -60,6 +66,15 @@ public static class SiloApp
         services.AddOptions<LimitsOptions>().BindConfiguration("Circul:Limits").ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration("Circul:RateLimits").ValidateOnStart();
         services.AddSingleton<RateLimiter>();
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName)
+            .Validate(o => o.FailuresPerUsername >= 1 && o.FailuresPerAddress >= 1, "Circul:LoginThrottle: FailuresPerUsername and FailuresPerAddress must be at least 1.")
+            .Validate(o => o.FirstLockMs >= 1 && o.MaxLockSeconds * 1000L >= o.FirstLockMs, "Circul:LoginThrottle: FirstLockMs must be at least 1 and at most MaxLockSeconds.")
+            .Validate(o => o.WindowSeconds >= o.MaxLockSeconds && o.WindowSeconds >= 1, "Circul:LoginThrottle: WindowSeconds must be at least 1 and at least MaxLockSeconds.")
+            .Validate(o => o.MaxEntries >= 100, "Circul:LoginThrottle: MaxEntries must be at least 100.")
+            .ValidateOnStart();
+
+        // A test may register its own (with a manual clock) before this runs.
+        services.TryAddSingleton<LoginThrottle>();
         services.AddSingleton<MediaService>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<OrleansMetrics>();

@@ -29,7 +29,7 @@ public static class AppsApi
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         var description = body.OptionalString("description", 0, 1000) ?? "";
         var redirectUris = ReadRedirectUris(body) ?? [];
         return TypedResults.Created((string?)null, await accounts.CreateAppAsync(caller.UserId, name, description, redirectUris));
@@ -46,7 +46,7 @@ public static class AppsApi
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var change = new AppChange(
-            body.OptionalString("name", 1, 100, trim: true),
+            NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
             body.OptionalString("description", 0, 1000),
             ReadRedirectUris(body));
         return TypedResults.Ok(await accounts.UpdateAppAsync(caller.UserId, id, change));

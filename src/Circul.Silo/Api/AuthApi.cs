@@ -31,10 +31,11 @@ public static class AuthApi
         return TypedResults.Created((string?)null, await accounts.RegisterAsync(username, password));
     }
 
-    public static async Task<Ok<AuthResultDto>> LoginAsync(HttpContext context, AccountService accounts, IOptions<LimitsOptions> limits)
+    public static async Task<Results<Ok<AuthResultDto>, JsonHttpResult<RateLimitedDto>>> LoginAsync(
+        HttpContext context, AccountService accounts, LoginThrottle throttle, IOptions<LimitsOptions> limits)
     {
         var (username, password) = await ReadCredentialsAsync(context, limits.Value);
-        return TypedResults.Ok(await accounts.LoginAsync(username, password));
+        return await throttle.GuardAsync(context, username, async () => TypedResults.Ok(await accounts.LoginAsync(username, password)));
     }
 
     public static async Task<NoContent> LogoutAsync(HttpContext context, TokenService tokens)

@@ -73,7 +73,7 @@ public static class ConversationsApi
         IReadOnlyList<string> memberIds;
         using (var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes))
         {
-            name = body.RequireString("name", 1, 100, trim: true);
+            name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
             memberIds = body.OptionalStringArray("member_ids", 200, 64) ?? [];
         }
 

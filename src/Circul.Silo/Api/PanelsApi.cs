@@ -78,7 +78,7 @@ public static class PanelsApi
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(Ids.NewId("panel-")).CreateAsync(caller.UserId, name));
     }
 
@@ -89,7 +89,7 @@ public static class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.OptionalString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name");
         var everyone = ReadPermissions(body, "everyone_permissions");
         return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateAsync(caller.UserId, name, everyone));
     }
@@ -107,7 +107,7 @@ public static class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         var category = body.OptionalString("category_id", 1, 64);
         var topic = body.OptionalString("topic", 0, 1024);
         return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).CreateChannelAsync(caller.UserId, name, category, topic));
@@ -118,7 +118,7 @@ public static class PanelsApi
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var change = new ChannelChange(
-            body.OptionalString("name", 1, 100, trim: true),
+            NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
             body.OptionalString("category_id", 0, 64),
             body.OptionalString("topic", 0, 1024),
             body.OptionalInt("position"));
@@ -170,7 +170,7 @@ public static class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(id).CreateCategoryAsync(caller.UserId, name));
     }
 
@@ -178,7 +178,7 @@ public static class PanelsApi
     {
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
-        var name = body.RequireString("name", 1, 100, trim: true);
+        var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
         return TypedResults.Ok(await grains.GetGrain<IPanelGrain>(id).UpdateCategoryAsync(caller.UserId, cat, name));
     }
 
@@ -278,7 +278,7 @@ public static class PanelsApi
     private static RoleChange ReadRole(JsonBody body)
     {
         var color = body.OptionalString("color", 1, 7);
-        return new RoleChange(body.OptionalString("name", 1, 100, trim: true), color, body.OptionalInt("position"), ReadPermissions(body, "permissions"));
+        return new RoleChange(NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"), color, body.OptionalInt("position"), ReadPermissions(body, "permissions"));
     }
 
     private static Permission? ReadPermissions(JsonBody body, string field)

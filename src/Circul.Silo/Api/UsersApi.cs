@@ -40,7 +40,7 @@ public static class UsersApi
         var caller = Caller.Get(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var change = new ProfileChange(
-            body.OptionalString("name", 1, 100, trim: true),
+            NameRules.RequireNoControlCharacters(body.OptionalString("name", 1, 100, trim: true), "name"),
             body.OptionalString("bio", 0, MaxBioLength),
             body.OptionalString("mood", 0, MaxMoodLength),
             ReadStatus(body));

@@ -51,13 +51,21 @@ internal sealed class GatewayEndpoint(
             return;
         }
 
+        using var slot = registry.TryReserveSocket(user.TokenHash);
+        if (slot is null)
+        {
+            await RefuseTooManySocketsAsync(context);
+            return;
+        }
+
         var resume = ReadResume(query);
         WebSocketHandshake.Accept(context.Response, key);
         var stream = await upgrade!.UpgradeAsync();
-        await ServeAsync(context, stream, user, userGrain, resume);
+        await ServeAsync(context, stream, user, userGrain, resume, slot);
     }
 
-    private async Task ServeAsync(HttpContext context, Stream stream, AuthenticatedUser user, IUserGrain userGrain, ResumeRequest? resume)
+    private async Task ServeAsync(
+        HttpContext context, Stream stream, AuthenticatedUser user, IUserGrain userGrain, ResumeRequest? resume, GatewaySocketSlot slot)
     {
         using var connection = new GatewayConnection(context, stream, user.UserId, user.TokenHash, _options, time, metrics, logger);
         registry.Track(connection);
@@ -94,6 +102,9 @@ internal sealed class GatewayEndpoint(
         finally
         {
             registry.Release(connection);
+
+            // The socket is gone: give its place back now, not after the presence call below.
+            slot.Dispose();
             if (connected)
             {
                 try
@@ -149,6 +160,16 @@ internal sealed class GatewayEndpoint(
         var raw = query["last_seq"].Count > 0 ? query["last_seq"][0] : null;
         long? lastSeq = long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         return new ResumeRequest(sessionId, lastSeq);
+    }
+
+    /// <summary>429 with the contract's rate-limit body. Nothing says when another socket of this token will close, so
+    /// the client is told to wait a second.</summary>
+    private async Task RefuseTooManySocketsAsync(HttpContext context)
+    {
+        logger.HandshakeRefused(StatusCodes.Status429TooManyRequests, $"more than {_options.MaxSocketsPerToken} sockets for one token");
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = "1";
+        await context.Response.WriteAsJsonAsync(new RateLimitedDto("rate limited", 1, false), CirculJson.Options, context.RequestAborted);
     }
 
     private async Task RefuseAsync(HttpContext context, int status, string error)

@@ -29,6 +29,10 @@ public sealed class GatewayOptions
     /// <summary>Client data frames allowed per minute; more close with 4008.</summary>
     public int MaxClientFramesPerMinute { get; set; } = 120;
 
+    /// <summary>Sockets one token may hold open at once on this silo; one more is refused with 429 before the upgrade.
+    /// Per silo until the cluster exists (then cluster-wide).</summary>
+    public int MaxSocketsPerToken { get; set; } = 16;
+
     /// <summary>How long a closing connection may take to write its close frame and receive the peer's before it is aborted.</summary>
     public int CloseTimeoutMs { get; set; } = 2_000;
 }

@@ -16,6 +16,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Require(failures, options.MaxQueuedBytes >= 1024, "MaxQueuedBytes must be at least 1024.");
         Require(failures, options.MaxClientFrameBytes is >= 16 and <= 16 * 1024 * 1024, "MaxClientFrameBytes must be between 16 and 16 MiB.");
         Require(failures, options.MaxClientFramesPerMinute >= 1, "MaxClientFramesPerMinute must be at least 1.");
+        Require(failures, options.MaxSocketsPerToken >= 1, "MaxSocketsPerToken must be at least 1.");
         Require(failures, options.CloseTimeoutMs >= 10, "CloseTimeoutMs must be at least 10.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Select(f => "Circul:Gateway:" + f));
     }

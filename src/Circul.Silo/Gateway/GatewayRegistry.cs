@@ -26,6 +26,8 @@ public sealed class GatewayRegistry : ILocalSessions
     private readonly ConcurrentDictionary<string, GatewaySession[]> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GatewayConnection, byte> _connections = new();
     private readonly Lock _indexLock = new();
+    private readonly Dictionary<string, int> _socketsPerToken = new(StringComparer.Ordinal);
+    private readonly Lock _socketsLock = new();
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
     private readonly GatewayMetrics _metrics;
@@ -248,6 +250,54 @@ public sealed class GatewayRegistry : ILocalSessions
                 {
                     RemoveFromIndex(session);
                 }
+            }
+        }
+    }
+
+    /// <summary>Takes one of the token's socket places, or returns null when it holds
+    /// <see cref="GatewayOptions.MaxSocketsPerToken"/> already. Count and check are one step under a lock, so
+    /// concurrent upgrades cannot overshoot; a token without sockets leaves no entry behind.</summary>
+    internal GatewaySocketSlot? TryReserveSocket(string tokenHash)
+    {
+        lock (_socketsLock)
+        {
+            _socketsPerToken.TryGetValue(tokenHash, out var open);
+            if (open >= _options.MaxSocketsPerToken)
+            {
+                return null;
+            }
+
+            _socketsPerToken[tokenHash] = open + 1;
+        }
+
+        return new GatewaySocketSlot(this, tokenHash);
+    }
+
+    /// <summary>Sockets the token holds on this silo (reserved places included).</summary>
+    internal int SocketCount(string tokenHash)
+    {
+        lock (_socketsLock)
+        {
+            return _socketsPerToken.GetValueOrDefault(tokenHash);
+        }
+    }
+
+    internal void ReleaseSocket(string tokenHash)
+    {
+        lock (_socketsLock)
+        {
+            if (!_socketsPerToken.TryGetValue(tokenHash, out var open))
+            {
+                return;
+            }
+
+            if (open <= 1)
+            {
+                _socketsPerToken.Remove(tokenHash);
+            }
+            else
+            {
+                _socketsPerToken[tokenHash] = open - 1;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Circul.Grains;
@@ -91,7 +92,7 @@ public sealed class JsonBody : IDisposable
             throw ApiException.BadRequest($"{name} must be a string");
         }
 
-        var text = value.GetString()!;
+        var text = ReadText(value, name);
         if (trim)
         {
             text = text.Trim();
@@ -165,7 +166,7 @@ public sealed class JsonBody : IDisposable
                 throw ApiException.BadRequest($"{name} must be an array of strings");
             }
 
-            var text = item.GetString()!;
+            var text = ReadText(item, name);
             if (text.Length == 0 || text.Length > maxItemLength)
             {
                 throw ApiException.BadRequest($"{name} items must be 1..{maxItemLength} characters");
@@ -178,4 +179,40 @@ public sealed class JsonBody : IDisposable
     }
 
     public void Dispose() => _document.Dispose();
+
+    /// <summary>The string, refused with a 400 naming the field when no database could store it: a NUL character
+    /// (PostgreSQL's text type has none) or an unpaired surrogate (<c>"\ud800"</c> is valid JSON but not Unicode).
+    /// Both used to fail deep in the storage layer as a 500.</summary>
+    private static string ReadText(JsonElement value, string name)
+    {
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiException.BadRequest($"{name} must be valid Unicode text");
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw ApiException.BadRequest($"{name} must not contain NUL characters");
+        }
+
+        var rest = text.AsSpan();
+        int surrogate;
+        while ((surrogate = rest.IndexOfAnyInRange('\uD800', '\uDFFF')) >= 0)
+        {
+            rest = rest[surrogate..];
+            if (Rune.DecodeFromUtf16(rest, out _, out var used) != OperationStatus.Done)
+            {
+                throw ApiException.BadRequest($"{name} must be valid Unicode text");
+            }
+
+            rest = rest[used..];
+        }
+
+        return text;
+    }
 }

@@ -5,16 +5,24 @@ using System.Text;
 
 namespace Circul.Silo.Observability;
 
-/// <summary>Request counts by route and status, and a latency histogram per route, in Prometheus text format.</summary>
+/// <summary>Request counts by method, route and status, and a latency histogram per route, in Prometheus text format.
+/// Every label comes from a fixed set (methods folded to <see cref="OtherMethod"/>, routes are patterns or
+/// <see cref="UnmatchedRoute"/>), so no request can add series of its own making.</summary>
 public sealed class RequestMetrics
 {
     private static readonly double[] Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
     private readonly ConcurrentDictionary<(string Method, string Route, int Status), long> _counts = new();
     private readonly ConcurrentDictionary<string, Histogram> _latency = new(StringComparer.Ordinal);
 
+    /// <summary>Label for requests no endpoint matched (unknown paths, and methods a path does not allow).</summary>
+    public const string UnmatchedRoute = "unmatched";
+
+    /// <summary>Label for every method outside the ones the API uses.</summary>
+    public const string OtherMethod = "OTHER";
+
     public void Record(string method, string route, int status, double seconds)
     {
-        _counts.AddOrUpdate((method, route, status), 1, static (_, n) => n + 1);
+        _counts.AddOrUpdate((MethodLabel(method), route, status), 1, static (_, n) => n + 1);
         _latency.GetOrAdd(route, static _ => new Histogram()).Observe(seconds);
     }
 
@@ -43,11 +51,23 @@ public sealed class RequestMetrics
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? UnmatchedRoute;
             context.RequestServices.GetRequiredService<RequestMetrics>()
                 .Record(context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     });
+
+    /// <summary>The method as a label from a fixed set: a client can send any token as its method (<c>ZZQA</c>), and
+    /// each new label value would be a new series kept for the life of the process.</summary>
+    public static string MethodLabel(string method) =>
+        HttpMethods.IsGet(method) ? HttpMethods.Get
+        : HttpMethods.IsPost(method) ? HttpMethods.Post
+        : HttpMethods.IsPatch(method) ? HttpMethods.Patch
+        : HttpMethods.IsPut(method) ? HttpMethods.Put
+        : HttpMethods.IsDelete(method) ? HttpMethods.Delete
+        : HttpMethods.IsHead(method) ? HttpMethods.Head
+        : HttpMethods.IsOptions(method) ? HttpMethods.Options
+        : OtherMethod;
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
