@@ -135,6 +135,8 @@ start_pg() {
     "$pg_bin/createdb" -h 127.0.0.1 -p "$started" -U postgres circul_test
 
     export CIRCUL_TEST_PG="Host=127.0.0.1;Port=$started;Username=postgres;Database=circul_test;Pooling=true;Maximum Pool Size=50"
+    # The cluster tests start a PostgreSQL of their own to stop and start it under load.
+    export CIRCUL_TEST_PG_BIN="$pg_bin" CIRCUL_TEST_PG_USER="$([[ "$(id -u)" -eq 0 ]] && echo "$pg_user" || true)"
     log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$started (data in $pg_tmp)"
 }
 

@@ -26,6 +26,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<PresenceOptions>().BindConfiguration("Circul:Presence");
         services.AddKeyedSingleton<IGrainStorage>(CirculGrainStorage.ProviderName, (sp, _) => ActivatorUtilities.CreateInstance<CirculGrainStorage>(sp));
         services.AddSingleton<IIncomingGrainCallFilter, GrainErrorFilter>();
+        services.AddSingleton<IIncomingGrainCallFilter, SnapshotAnnouncementFilter>();
         return services;
     }
 }

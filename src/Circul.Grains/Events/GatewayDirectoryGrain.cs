@@ -13,7 +13,18 @@ public sealed class GatewayDirectoryGrain(IClusterMembershipService membership) 
 
     public Task<GatewayRegistration[]> RegisterAsync(GatewayRegistration registration)
     {
+        var known = _registrations.Any(r => r.Silo.Equals(registration.Silo) && r.Observer.Equals(registration.Observer));
         _registrations = [.. Live().Where(r => !r.Silo.Equals(registration.Silo)), registration];
+        if (!known)
+        {
+            // The silos already here learn of the newcomer now, not at their next periodic refresh: events of their
+            // rooms reach its sockets from its first one.
+            foreach (var other in _registrations.Where(r => !r.Silo.Equals(registration.Silo)))
+            {
+                other.Observer.PeerRegisteredAsync(registration).Ignore();
+            }
+        }
+
         return Task.FromResult(_registrations);
     }
 

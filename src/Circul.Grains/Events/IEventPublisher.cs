@@ -6,6 +6,8 @@ public interface IEventPublisher
 {
     void Publish(OutboundEvent outboundEvent);
 
-    /// <summary>Tells every silo that the panel's snapshot reached <paramref name="version"/>, in order with the events.</summary>
-    void AnnounceSnapshot(string panelId, long version);
+    /// <summary>Tells every silo that the panel's snapshot reached <paramref name="version"/>, in order with the events.
+    /// Completes when every other silo has it (or after a bounded wait), so that a change answered to its caller is
+    /// in force on every silo for the next message.</summary>
+    Task AnnounceSnapshot(string panelId, long version);
 }

@@ -11,6 +11,10 @@ public interface IGatewayObserver : IGrainObserver
     [Alias("Deliver")]
     Task DeliverAsync(EventBatch batch);
 
+    /// <summary>Another silo's gateway registered (it joined, or came back): send it events from now on.</summary>
+    [Alias("PeerRegistered")]
+    Task PeerRegisteredAsync(GatewayRegistration peer);
+
     /// <summary>Closes the silo's sockets opened with one of these token hashes.</summary>
     [Alias("CloseTokens")]
     Task CloseTokensAsync(string[] tokenHashes, int closeCode, string reason);

@@ -21,11 +21,12 @@ public sealed class PanelGrain(
     PanelSnapshotCache cache,
     TimeProvider time,
     // The storage name stays the grain class's, as the rows written before Orleans were keyed.
-    [PersistentState("PanelGrain", CirculGrainStorage.ProviderName)] IPersistentState<PanelState> document) : Grain, IPanelGrain
+    [PersistentState("PanelGrain", CirculGrainStorage.ProviderName)] IPersistentState<PanelState> document) : Grain, IPanelGrain, IAnnouncesSnapshots
 {
     private readonly RoleSetIndex _members = new();
     private PanelSnapshot? _snapshot;
     private string? _grainKey;
+    private Task _pendingAnnouncement = Task.CompletedTask;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -612,7 +613,7 @@ public sealed class PanelGrain(
     {
         _snapshot = snapshot;
         cache.Set(snapshot);
-        events.AnnounceSnapshot(GrainKey, snapshot.Version);
+        _pendingAnnouncement = events.AnnounceSnapshot(GrainKey, snapshot.Version);
     }
 
     private void RequirePanel()
@@ -699,6 +700,13 @@ public sealed class PanelGrain(
             Publish(EventTypes.PanelChannelDeleted, new PanelChannelDeletedPayload(GrainKey, change.ChannelId), change.Lost);
             Publish(EventTypes.PanelChannelCreated, PanelViews.Channel(GrainKey, State.Channels.First(c => c.Id == change.ChannelId)), change.Gained);
         }
+    }
+
+    public Task TakePendingAnnouncement()
+    {
+        var pending = _pendingAnnouncement;
+        _pendingAnnouncement = Task.CompletedTask;
+        return pending;
     }
 
     private PanelState State => document.State;

@@ -14,6 +14,10 @@ public sealed class ClusterEventOptions
     /// <summary>How long a batch may take to be acknowledged before it is sent again.</summary>
     public int DeliveryTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>How long a panel change waits for the other silos to acknowledge its new permission snapshot version
+    /// (so that the next message sent through any silo is checked against it) before answering anyway.</summary>
+    public int AnnouncementTimeoutMs { get; set; } = 2_000;
+
     /// <summary>How often a silo registers its gateway in the directory and refreshes its list of the others.</summary>
     public int DirectoryRefreshMs { get; set; } = 5_000;
 }

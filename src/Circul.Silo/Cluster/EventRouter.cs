@@ -27,19 +27,26 @@ public sealed partial class EventRouter(
         }
     }
 
-    public void AnnounceSnapshot(string panelId, long version)
+    public Task AnnounceSnapshot(string panelId, long version)
     {
         var links = Volatile.Read(ref _links);
         if (links.Length == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var notice = OutboundEvent.SnapshotNotice(panelId, version);
-        foreach (var link in links)
+        var delivered = new Task[links.Length];
+        for (var i = 0; i < links.Length; i++)
         {
-            link.Enqueue(notice);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            links[i].Enqueue(notice, done);
+            delivered[i] = done.Task;
         }
+
+        // A silo that is slow or gone does not hold a panel change up for longer than this.
+        return Task.WhenAll(delivered).WaitAsync(TimeSpan.FromMilliseconds(options.Value.AnnouncementTimeoutMs))
+            .ContinueWith(static _ => { }, TaskScheduler.Default);
     }
 
     public void CloseTokens(IReadOnlyCollection<string> tokenHashes, int closeCode, string reason)
@@ -104,6 +111,29 @@ public sealed partial class EventRouter(
         {
             LogSiloRemoved(logger, link.Target, link.QueuedEvents);
             await link.DisposeAsync();
+        }
+    }
+
+    /// <summary>Adds (or refreshes) the link to one silo that just registered.</summary>
+    public void AddPeer(GatewayRegistration peer)
+    {
+        if (peer.Silo.Equals(silo.SiloAddress))
+        {
+            return;
+        }
+
+        lock (_linksLock)
+        {
+            var link = Array.Find(_links, l => l.Target.Equals(peer.Silo));
+            if (link is not null)
+            {
+                link.UpdateObserver(peer.Observer);
+                return;
+            }
+
+            link = new RemoteGatewayLink(peer.Silo, peer.Observer, silo.SiloAddress.ToParsableString(), options.Value, logger);
+            LogSiloAdded(logger, peer.Silo);
+            Volatile.Write(ref _links, [.. _links, link]);
         }
     }
 

@@ -19,40 +19,75 @@ public sealed partial class GatewayDirectoryService(
     ILogger<GatewayDirectoryService> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refresh = new(0);
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True once this silo's gateway is in the directory and it has links to the silos listed there: from
+    /// then on its sockets receive events from every silo (the silo reports ready only then).</summary>
+    public bool IsRegistered => _registered.Task.IsCompleted;
     private IGatewayObserver? _reference;
+
+    /// <summary>With the Orleans silo already running (the usual start-up), registers before the host serves anything,
+    /// so that the silo is ready as soon as it listens; otherwise the loop registers once Orleans has started.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<OrleansSiloStarter>() is not { IsStarted: false })
+        {
+            try
+            {
+                await RefreshAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRefreshFailed(logger, e);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Hosted by SiloApp, the Orleans silo may start late (storage down at start-up); elsewhere it runs already.
         await (services.GetService<OrleansSiloStarter>()?.Started ?? Task.CompletedTask).WaitAsync(stoppingToken);
-        _reference = grains.CreateObjectReference<IGatewayObserver>(observer);
-        var directory = grains.GetGrain<IGatewayDirectoryGrain>(0);
-        var self = new GatewayRegistration(silo.SiloAddress, _reference);
         _ = WatchMembershipAsync(stoppingToken);
         var interval = TimeSpan.FromMilliseconds(options.Value.DirectoryRefreshMs);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            if (IsRegistered)
             {
-                var all = await directory.RegisterAsync(self).WaitAsync(stoppingToken);
-                var members = membership.CurrentSnapshot.Members;
-                bool IsGone(SiloAddress s) => !members.TryGetValue(s, out var m) || m.Status == SiloStatus.Dead;
-                await router.UpdateAsync([.. all.Where(r => !r.Silo.Equals(silo.SiloAddress) && !IsGone(r.Silo))], IsGone);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogRefreshFailed(logger, e);
+                try
+                {
+                    await _refresh.WaitAsync(interval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
 
             try
             {
-                await _refresh.WaitAsync(interval, stoppingToken);
+                await RefreshAsync(stoppingToken);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                break;
+                LogRefreshFailed(logger, e);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, options.Value.DirectoryRefreshMs)), stoppingToken);
             }
         }
+    }
+
+    /// <summary>Registers this silo's gateway (creating its observer reference once) and brings the links in line with
+    /// the directory's answer.</summary>
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        _reference ??= grains.CreateObjectReference<IGatewayObserver>(observer);
+        var all = await grains.GetGrain<IGatewayDirectoryGrain>(0).RegisterAsync(new GatewayRegistration(silo.SiloAddress, _reference))
+            .WaitAsync(cancellationToken);
+        var members = membership.CurrentSnapshot.Members;
+        bool IsGone(SiloAddress s) => !members.TryGetValue(s, out var m) || m.Status == SiloStatus.Dead;
+        await router.UpdateAsync([.. all.Where(r => !r.Silo.Equals(silo.SiloAddress) && !IsGone(r.Silo))], IsGone);
+        _registered.TrySetResult();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

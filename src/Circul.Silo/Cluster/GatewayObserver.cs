@@ -6,7 +6,7 @@ namespace Circul.Silo.Cluster;
 
 /// <summary>This silo's one gateway observer: what other silos call to reach the sockets held here. Created once by
 /// <see cref="GatewayDirectoryService"/>, which keeps it strongly referenced (Orleans holds observer objects weakly).</summary>
-public sealed partial class GatewayObserver(LocalDelivery local, ILocalSessions registry, ILogger<GatewayObserver> logger) : IGatewayObserver
+public sealed partial class GatewayObserver(LocalDelivery local, ILocalSessions registry, EventRouter router, ILogger<GatewayObserver> logger) : IGatewayObserver
 {
     private readonly ConcurrentDictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
 
@@ -27,6 +27,12 @@ public sealed partial class GatewayObserver(LocalDelivery local, ILocalSessions 
         }
 
         return local.DeliverAsync(batch.Events);
+    }
+
+    public Task PeerRegisteredAsync(GatewayRegistration peer)
+    {
+        router.AddPeer(peer);
+        return Task.CompletedTask;
     }
 
     public Task CloseTokensAsync(string[] tokenHashes, int closeCode, string reason)

@@ -107,7 +107,8 @@ public static class OrleansHosting
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventRouter>());
         services.AddSingleton<IGatewayControl>(sp => sp.GetRequiredService<EventRouter>());
         services.AddSingleton<GatewayObserver>();
-        services.AddHostedService<GatewayDirectoryService>();
+        services.AddSingleton<GatewayDirectoryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayDirectoryService>());
         services.AddHostedService<DeadSiloPresenceService>();
         return services;
     }

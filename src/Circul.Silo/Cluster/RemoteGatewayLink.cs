@@ -10,7 +10,7 @@ namespace Circul.Silo.Cluster;
 /// says so, so that the target closes its sockets for a clean reconnect instead of leaving a silent gap.</summary>
 public sealed partial class RemoteGatewayLink : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<OutboundEvent> _queue = new();
+    private readonly ConcurrentQueue<(OutboundEvent Event, TaskCompletionSource? Delivered)> _queue = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ClusterEventOptions _options;
@@ -47,12 +47,15 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
     /// <summary>A silo registers again periodically; a restarted gateway object comes with a new reference.</summary>
     public void UpdateObserver(IGatewayObserver observer) => Volatile.Write(ref _observer, observer);
 
-    public void Enqueue(OutboundEvent e)
+    /// <summary>Queues an event; <paramref name="delivered"/>, when given, completes once the target acknowledged the
+    /// batch holding it (or the event was dropped, or the link closed: nobody waits forever).</summary>
+    public void Enqueue(OutboundEvent e, TaskCompletionSource? delivered = null)
     {
         if (Interlocked.Increment(ref _count) > _options.MaxQueuedEventsPerSilo)
         {
             Interlocked.Decrement(ref _count);
             Interlocked.Increment(ref _dropped);
+            delivered?.TrySetResult();
             if (Interlocked.Exchange(ref _lost, 1) == 0)
             {
                 LogQueueFull(_logger, Target, _options.MaxQueuedEventsPerSilo);
@@ -61,7 +64,7 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
             return;
         }
 
-        _queue.Enqueue(e);
+        _queue.Enqueue((e, delivered));
         if (Interlocked.Exchange(ref _signaled, 1) == 0)
         {
             _signal.Release();
@@ -79,6 +82,11 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
         {
         }
 
+        while (_queue.TryDequeue(out var left))
+        {
+            left.Delivered?.TrySetResult();
+        }
+
         _stop.Dispose();
         _signal.Dispose();
     }
@@ -87,6 +95,7 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
     {
         var token = _stop.Token;
         var batch = new List<OutboundEvent>();
+        var waiting = new List<TaskCompletionSource>();
         while (!token.IsCancellationRequested)
         {
             await _signal.WaitAsync(token);
@@ -94,14 +103,23 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
             while (!_queue.IsEmpty)
             {
                 batch.Clear();
-                while (batch.Count < _options.MaxBatchEvents && _queue.TryDequeue(out var e))
+                waiting.Clear();
+                while (batch.Count < _options.MaxBatchEvents && _queue.TryDequeue(out var item))
                 {
-                    batch.Add(e);
+                    batch.Add(item.Event);
+                    if (item.Delivered is not null)
+                    {
+                        waiting.Add(item.Delivered);
+                    }
                 }
 
                 Interlocked.Add(ref _count, -batch.Count);
                 var lost = Interlocked.Exchange(ref _lost, 0) == 1;
                 await SendAsync(new EventBatch(_sender, ++_sequence, [.. batch], lost), token);
+                foreach (var delivered in waiting)
+                {
+                    delivered.TrySetResult();
+                }
             }
         }
     }

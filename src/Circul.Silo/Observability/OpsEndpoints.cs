@@ -12,9 +12,10 @@ public static class OpsEndpoints
     public static IEndpointRouteBuilder MapOpsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", async (IStorageHealth storage, SiloRegistration registration, OrleansSiloStarter orleans, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IStorageHealth storage, SiloRegistration registration, OrleansSiloStarter orleans, GatewayDirectoryService directory, CancellationToken ct) =>
             !registration.IsRegistered ? Results.Text("storage not ready (migrating or unreachable)\n", statusCode: 503)
             : !orleans.IsStarted ? Results.Text("Orleans silo not started (joining the cluster)\n", statusCode: 503)
+            : !directory.IsRegistered ? Results.Text("gateway not registered in the cluster yet\n", statusCode: 503)
             : await storage.PingAsync(ct) ? Results.Text("ready\n")
             : Results.Text("storage unreachable\n", statusCode: 503));
         app.MapGet("/metrics", (RequestMetrics requests, OrleansMetrics orleans, GatewayMetrics gateway) =>

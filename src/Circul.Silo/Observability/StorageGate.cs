@@ -14,7 +14,8 @@ public static class StorageGate
         var path = context.Request.Path;
         if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws"))
             && !(context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered
-                && context.RequestServices.GetRequiredService<OrleansSiloStarter>().IsStarted))
+                && context.RequestServices.GetRequiredService<OrleansSiloStarter>().IsStarted
+                && context.RequestServices.GetRequiredService<GatewayDirectoryService>().IsRegistered))
         {
             context.Response.Headers.RetryAfter = "1";
             await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Message);

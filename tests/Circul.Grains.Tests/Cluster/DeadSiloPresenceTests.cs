@@ -94,6 +94,13 @@ public sealed class DeadSiloPresenceTests : IAsyncLifetime
         {
             Services(i).GetRequiredService<SnowflakeIdGenerator>().SiloNumber = i + 1;
         }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Enumerable.Range(0, 2).Any(i => Services(i).GetRequiredService<EventRouter>().Links.Count != 1))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the silos did not find each other's gateway observers within 20 s");
+            await Task.Delay(50);
+        }
     }
 
     public async Task DisposeAsync()

@@ -15,7 +15,7 @@ public sealed class GatewayObserverTests
     {
         // Users audiences need no panel snapshot, so no grain factory is involved.
         var local = new LocalDelivery(_sessions, new PanelSnapshotSource(new PanelSnapshotCache(), null!), NullLogger<LocalDelivery>.Instance);
-        _observer = new GatewayObserver(local, _sessions, NullLogger<GatewayObserver>.Instance);
+        _observer = new GatewayObserver(local, _sessions, router: null!, NullLogger<GatewayObserver>.Instance);
     }
 
     [Fact]

@@ -133,6 +133,8 @@ public sealed class RemoteGatewayLinkTests
             }
         }
 
+        public Task PeerRegisteredAsync(GatewayRegistration peer) => Task.CompletedTask;
+
         public Task CloseTokensAsync(string[] tokenHashes, int closeCode, string reason) => Task.CompletedTask;
 
         public Task CloseUserAsync(string userId, int closeCode, string reason) => Task.CompletedTask;

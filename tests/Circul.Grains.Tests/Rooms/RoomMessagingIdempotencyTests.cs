@@ -72,9 +72,7 @@ public sealed class RoomMessagingIdempotencyTests
         {
         }
 
-        public void AnnounceSnapshot(string panelId, long version)
-        {
-        }
+        public Task AnnounceSnapshot(string panelId, long version) => Task.CompletedTask;
     }
 
     /// <summary>A store with no messages and no recorded keys: the retry can only be recognised from memory.</summary>
