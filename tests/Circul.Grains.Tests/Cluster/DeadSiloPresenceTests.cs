@@ -59,48 +59,13 @@ public sealed class DeadSiloPresenceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Circul:Storage:Provider"] = "sqlite",
-            ["Circul:Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "dead.db")}",
-            ["Circul:Cluster:DirectoryRefreshMs"] = "300",
-        };
-        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        await using (var migration = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging().AddCirculStorage().BuildServiceProvider())
-        {
-            await migration.GetRequiredService<StorageMigrator>().MigrateAsync();
-        }
-
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.Configure<ClusterMembershipOptions>(membership =>
+        _cluster = await CirculTestCluster.DeployAsync(2, Path.Combine(_directory, "dead.db"), silo => silo.Configure<ClusterMembershipOptions>(membership =>
         {
             // Failure detection as the product configures it (Circul:Orleans:ProbeTimeoutMs 1000, 3 missed probes).
             membership.ProbeTimeout = TimeSpan.FromSeconds(1);
             membership.NumMissedProbesLimit = 3;
             membership.NumVotesForDeathDeclaration = 1;
         }));
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddSingleton<ILocalSessions, RecordingSessions>();
-            host.Services.AddCirculStorage();
-            host.Services.AddCirculGrains();
-            host.Services.AddCirculEventRouting();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        for (var i = 0; i < _cluster.Silos.Count; i++)
-        {
-            Services(i).GetRequiredService<SnowflakeIdGenerator>().SiloNumber = i + 1;
-        }
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (Enumerable.Range(0, 2).Any(i => Services(i).GetRequiredService<EventRouter>().Links.Count != 1))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the silos did not find each other's gateway observers within 20 s");
-            await Task.Delay(50);
-        }
     }
 
     public async Task DisposeAsync()

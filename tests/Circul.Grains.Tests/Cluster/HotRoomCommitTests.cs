@@ -56,24 +56,8 @@ public sealed class HotRoomCommitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Circul:Storage:Provider"] = "sqlite",
-            ["Circul:Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "hot.db")}",
-        };
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddSingleton<ILocalSessions, RecordingSessions>();
-            host.Services.AddSingleton<IDurableWriter>(sp => new GatedWriter(sp.GetRequiredService<BatchingDurableWriter>()));
-            host.Services.AddCirculStorage();
-            host.Services.AddCirculGrains();
-            host.Services.AddCirculEventRouting();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await CirculTestCluster.DeployAsync(1, Path.Combine(_directory, "hot.db"), configureServices: services =>
+            services.AddSingleton<IDurableWriter>(sp => new GatedWriter(sp.GetRequiredService<BatchingDurableWriter>())));
     }
 
     public async Task DisposeAsync()

@@ -50,50 +50,7 @@ public sealed class TwoSiloCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Circul:Storage:Provider"] = "sqlite",
-            ["Circul:Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "cluster.db")}",
-            ["Circul:Cluster:DirectoryRefreshMs"] = "300",
-        };
-
-        // Migrate once, before two silos start on the same file.
-        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        await using (var migration = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging().AddCirculStorage().BuildServiceProvider())
-        {
-            await migration.GetRequiredService<StorageMigrator>().MigrateAsync();
-        }
-
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddSingleton<ILocalSessions, RecordingSessions>();
-            host.Services.AddCirculStorage();
-            host.Services.AddCirculGrains();
-            host.Services.AddCirculEventRouting();
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-
-        // Distinct silo numbers in message ids, as each silo takes its own from storage in production.
-        for (var i = 0; i < Cluster.Silos.Count; i++)
-        {
-            Services(i).GetRequiredService<SnowflakeIdGenerator>().SiloNumber = i + 1;
-        }
-
-        // Each silo's router learns the other's gateway observer from the directory.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (Enumerable.Range(0, Cluster.Silos.Count).Any(i => Services(i).GetRequiredService<EventRouter>().Links.Count != Cluster.Silos.Count - 1))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the silos did not find each other's gateway observers within 20 s");
-            }
-
-            await Task.Delay(50);
-        }
+        Cluster = await CirculTestCluster.DeployAsync(2, Path.Combine(_directory, "cluster.db"));
     }
 
     public async Task DisposeAsync()
