@@ -370,6 +370,22 @@ wait_ready() {
 }
 
 # Stops silo K: SIGTERM (or SIGNAL), then KILL after the stop timeout.
+# /readyz answers 200 once storage is migrated and the Orleans silo joined, but the other silos learn of a new silo's
+# gateway only at their next directory refresh (Circul:Cluster:DirectoryRefreshMs, 5 s): until then events they
+# commit do not reach the new silo's sockets (lost, not delayed; seen on this machine). Wait that long before a new
+# silo gets traffic.
+settle() {
+    local ms=5000 entry
+    if [[ -s "$dir/silo.env" ]]; then
+        while IFS= read -r -d '' entry; do
+            [[ "$entry" == Circul__Cluster__DirectoryRefreshMs=* ]] && ms="${entry#*=}"
+        done <"$dir/silo.env"
+    fi
+    is_uint "$ms" || ms=5000
+    log "waiting $(( ms / 1000 + 1 )) s: the other silos pick up the new gateway at their next directory refresh (${ms} ms)"
+    sleep "$(( ms / 1000 + 1 ))"
+}
+
 stop_silo() {
     local k="$1" signal="${2:-TERM}" pid
     pid="$(read_pid "$dir/silo-$k/pid")"
@@ -406,7 +422,10 @@ events {
 }
 
 http {
-    access_log $dir/nginx/access.log combined buffer=64k flush=1s;
+    # \$uri, not \$request: the gateway's query carries the bot token, which must not reach a log file.
+    log_format circul '\$remote_addr [\$time_local] "\$request_method \$uri \$server_protocol" \$status \$body_bytes_sent '
+                      '\$request_time upstream=\$upstream_addr';
+    access_log $dir/nginx/access.log circul buffer=64k flush=1s;
     client_body_temp_path $dir/nginx/temp/body;
     proxy_temp_path $dir/nginx/temp/proxy;
     fastcgi_temp_path $dir/nginx/temp/fastcgi;
@@ -441,9 +460,11 @@ $servers        keepalive 64;
         proxy_next_upstream error timeout;
         proxy_connect_timeout 2s;
 
+        # REST answers in milliseconds: a silo that has not answered in 15 s is hung (a frozen silo still accepts
+        # connections); an idempotent request then goes to the next silo.
         location / {
             proxy_pass http://circul_silos;
-            proxy_read_timeout 60s;
+            proxy_read_timeout 15s;
         }
 
         # The gateway: the silo pings every 30 s, so idle reads of minutes are normal.
@@ -572,6 +593,7 @@ cmd_up() {
         wait_ready "$k" || exit 1
         log "silo $k ready"
     done
+    (( n == 1 )) || settle
     start_nginx
 
     local deadline=$(( SECONDS + 20 ))
@@ -598,6 +620,7 @@ cmd_add() {
         die "silo $k did not become ready; stopped it"
     fi
     log "silo $k ready"
+    settle
     reload_nginx
     print_summary
 }
@@ -672,6 +695,9 @@ cmd_down() {
             pids+=("$k")
         fi
     done
+    if (( ${#pids[@]} > 0 )); then
+        log "SIGTERM sent to silos ${pids[*]}; waiting for them to stop (SIGKILL after ${stop_timeout} s)"
+    fi
     for k in "${pids[@]}"; do
         stop_silo "$k" 0 || failed=1
     done
