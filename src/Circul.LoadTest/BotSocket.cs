@@ -20,9 +20,12 @@ public sealed class BotSocket : IAsyncDisposable
     private readonly Dictionary<string, RoomTally> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoomTally>.AlternateLookup<ReadOnlySpan<char>> _roomsBySpan;
     private readonly LatencyHistogram _latency = new();
+    private readonly LatencyHistogram _sameSiloLatency = new();
+    private readonly LatencyHistogram _crossSiloLatency = new();
     private Task _receiveLoop = Task.CompletedTask;
     private long _measureFrom = long.MaxValue;
     private long _received;
+    private long _crossSiloReceived;
     private long _measured;
     private long _lastMeasuredAt;
     private long _frames;
@@ -31,13 +34,19 @@ public sealed class BotSocket : IAsyncDisposable
     private long _lastPanelUpdateBytes;
     private volatile bool _closing;
 
-    public BotSocket(BotIdentity bot)
+    /// <param name="bot">The bot whose token the socket uses.</param>
+    /// <param name="silo">The index of the <c>--url</c> the socket connects to (see <see cref="SiloTargets"/>).</param>
+    public BotSocket(BotIdentity bot, int silo = 0)
     {
         Bot = bot;
+        Silo = silo;
         _roomsBySpan = _rooms.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public BotIdentity Bot { get; }
+
+    /// <summary>The index of the <c>--url</c> this socket is connected to.</summary>
+    public int Silo { get; }
 
     /// <summary>
     /// Load-test message events (their text carries a send stamp) received so far, in any room; safe to
@@ -62,6 +71,15 @@ public sealed class BotSocket : IAsyncDisposable
     public long LastMeasuredAt => _lastMeasuredAt;
 
     public LatencyHistogram Latency => _latency;
+
+    /// <summary>Measured deliveries whose sender used this socket's URL (<c>s=</c> in the text equals <see cref="Silo"/>).</summary>
+    public LatencyHistogram SameSiloLatency => _sameSiloLatency;
+
+    /// <summary>Measured deliveries whose sender used another URL.</summary>
+    public LatencyHistogram CrossSiloLatency => _crossSiloLatency;
+
+    /// <summary>Load-test deliveries (as <see cref="Received"/>) whose sender used another URL; safe to read while running.</summary>
+    public long CrossSiloReceived => Volatile.Read(ref _crossSiloReceived);
 
     public IReadOnlyDictionary<string, RoomTally> Rooms => _rooms;
 
@@ -242,9 +260,21 @@ public sealed class BotSocket : IAsyncDisposable
         }
 
         Volatile.Write(ref _received, _received + 1);
+        var crossSilo = frame.SenderSilo >= 0 && frame.SenderSilo != Silo;
+        if (crossSilo)
+        {
+            Volatile.Write(ref _crossSiloReceived, _crossSiloReceived + 1);
+        }
+
         if (!frame.Warmup && frame.SentTimestamp >= Volatile.Read(ref _measureFrom))
         {
-            _latency.Record(LatencyHistogram.TicksToMicros(now - frame.SentTimestamp));
+            var micros = LatencyHistogram.TicksToMicros(now - frame.SentTimestamp);
+            _latency.Record(micros);
+            if (frame.SenderSilo >= 0)
+            {
+                (crossSilo ? _crossSiloLatency : _sameSiloLatency).Record(micros);
+            }
+
             _measured++;
             _lastMeasuredAt = now;
         }

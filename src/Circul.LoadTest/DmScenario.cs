@@ -21,7 +21,7 @@ public sealed class DmScenario : IScenario
             {
                 var a = bots[2 * pair];
                 var b = bots[(2 * pair) + 1];
-                var convId = await context.Api.OpenDmAsync(a, b.Id, ct);
+                var convId = await context.ApiFor(a).OpenDmAsync(a, b.Id, ct);
                 rooms[pair] = new Room(convId, $"/api/conversations/{Uri.EscapeDataString(convId)}/messages", [a, b]);
             });
 

@@ -12,6 +12,7 @@ public readonly ref struct GatewayFrame
 {
     private static readonly byte[] StampPrefix = "t="u8.ToArray();
     private static readonly byte[] WarmupMarker = " warmup "u8.ToArray();
+    private static readonly byte[] SiloPrefix = " s="u8.ToArray();
 
     public GatewayFrameKind Kind { get; init; }
 
@@ -25,6 +26,9 @@ public readonly ref struct GatewayFrame
 
     /// <summary>The message was due during the warm-up (see <see cref="MessageStamp"/>): count it, do not time it.</summary>
     public bool Warmup { get; init; }
+
+    /// <summary>The sender's <c>--url</c> index carried in the text (<c>s=</c>), or -1 if there is none.</summary>
+    public int SenderSilo { get; init; }
 
     /// <summary>Parses a frame; returns false (and <see cref="GatewayFrameKind.Other"/>) for anything that is not valid JSON.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out GatewayFrame frame)
@@ -80,7 +84,7 @@ public readonly ref struct GatewayFrame
             }
             else
             {
-                frame = new GatewayFrame { Kind = kind };
+                frame = new GatewayFrame { Kind = kind, SenderSilo = -1 };
             }
 
             return true;
@@ -104,6 +108,18 @@ public readonly ref struct GatewayFrame
         return Utf8Parser.TryParse(text[(at + StampPrefix.Length)..], out long ticks, out _) ? ticks : 0;
     }
 
+    /// <summary>Reads <c>s=&lt;index&gt;</c> (the sender's URL) from a message text written by <see cref="MessageStamp"/>; -1 if absent.</summary>
+    public static int ParseSenderSilo(ReadOnlySpan<byte> text)
+    {
+        var at = text.IndexOf(SiloPrefix);
+        if (at < 0)
+        {
+            return -1;
+        }
+
+        return Utf8Parser.TryParse(text[(at + SiloPrefix.Length)..], out int silo, out _) && silo >= 0 ? silo : -1;
+    }
+
     private static GatewayFrame ParseMessagePayload(GatewayFrameKind kind, ReadOnlySpan<byte> payload)
     {
         var reader = new Utf8JsonReader(payload, isFinalBlock: true, state: default);
@@ -111,9 +127,10 @@ public readonly ref struct GatewayFrame
         ReadOnlySpan<byte> messageId = default;
         long stamp = 0;
         var warmup = false;
+        var senderSilo = -1;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return new GatewayFrame { Kind = kind };
+            return new GatewayFrame { Kind = kind, SenderSilo = -1 };
         }
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -144,6 +161,7 @@ public readonly ref struct GatewayFrame
                         reader.Read();
                         stamp = reader.TokenType == JsonTokenType.String ? ParseStamp(reader.ValueSpan) : 0;
                         warmup = reader.TokenType == JsonTokenType.String && reader.ValueSpan.IndexOf(WarmupMarker) >= 0;
+                        senderSilo = reader.TokenType == JsonTokenType.String ? ParseSenderSilo(reader.ValueSpan) : -1;
                     }
                     else
                     {
@@ -164,6 +182,6 @@ public readonly ref struct GatewayFrame
             }
         }
 
-        return new GatewayFrame { Kind = kind, ConvId = convId, MessageId = messageId, SentTimestamp = stamp, Warmup = warmup };
+        return new GatewayFrame { Kind = kind, ConvId = convId, MessageId = messageId, SentTimestamp = stamp, Warmup = warmup, SenderSilo = senderSilo };
     }
 }

@@ -93,9 +93,13 @@ public sealed class LoadReport
         var badFrames = _sockets.Sum(s => s.BadFrames);
 
         var latency = new LatencyHistogram();
+        var sameSilo = new LatencyHistogram();
+        var crossSilo = new LatencyHistogram();
         foreach (var socket in _sockets)
         {
             latency.Add(socket.Latency);
+            sameSilo.Add(socket.SameSiloLatency);
+            crossSilo.Add(socket.CrossSiloLatency);
         }
 
         var lastDelivery = _sockets.Count == 0 ? 0 : _sockets.Max(s => s.LastMeasuredAt);
@@ -106,7 +110,7 @@ public sealed class LoadReport
 
         var w = new ReportWriter(output);
         w.Plain("");
-        w.Line($"=== Circul load test: {_options.Url} scenario {_scenario.Name}, {_options.Bots} bots, {_scenario.Describe(_plan)}");
+        w.Line($"=== Circul load test: {SiloTargets.Describe(_options.Urls)} scenario {_scenario.Name}, {_options.Bots} bots, {_scenario.Describe(_plan)}");
         w.Line($"    target {_options.Rate} msg/s for {_options.DurationSeconds} s (+{_options.WarmupSeconds} s warm-up), at most {_options.Concurrency} sends in flight");
         w.Line($"machine:            {_startLoad} at the start of sending; {MachineLoad.Read()} at the end");
         w.Line($"messages sent:      {_stats.Attempted} ({_stats.MeasuredAttempted} in the measured window)");
@@ -117,8 +121,14 @@ public sealed class LoadReport
         w.Line($"leaks:              {leaked} deliveries to sockets that must not see the room{(leaked > 0 ? $" ({leakedSockets.Count} sockets, rooms {string.Join(", ", leakedRooms.Take(10))})" : "")}");
         w.Line($"delivery rate:      {(deliverySeconds > 0 ? measuredDeliveries / deliverySeconds : 0):0.0} deliveries/s ({measuredDeliveries} measured deliveries)");
         w.Line($"end-to-end (ms):    p50 {latency.PercentileMilliseconds(50):0.00}  p90 {latency.PercentileMilliseconds(90):0.00}  p99 {latency.PercentileMilliseconds(99):0.00}  max {latency.MaxMilliseconds:0.00}   (send -> {(_scenario.Name == "panel" ? "panel_message" : "message_new")}, n={latency.Count})");
+        WriteSiloSplit(w, sameSilo, crossSilo);
         w.Line($"HTTP send (ms):     p50 {_stats.HttpLatency.PercentileMilliseconds(50):0.00}  p99 {_stats.HttpLatency.PercentileMilliseconds(99):0.00}  max {_stats.HttpLatency.MaxMilliseconds:0.00}   (POST -> response, n={_stats.HttpLatency.Count})");
         w.Line($"drain:              {_drained.TotalSeconds:0.00} s after the last send");
+        if (_options.Urls.Count > 1)
+        {
+            w.Plain("sockets per URL:    " + LoadRun.SocketsPerUrl(_options.Urls, _sockets));
+        }
+
         if (_serverCpu is { } cpu)
         {
             WriteServerCpu(w, cpu, measuredDeliveries);
@@ -217,6 +227,34 @@ public sealed class LoadReport
             w.Plain("silo CPU/delivery:  n/a (no measured delivery)");
         }
     }
+
+    /// <summary>
+    /// End-to-end latency of same-silo deliveries (the sender's <c>--url</c> is the receiving socket's) and of
+    /// cross-silo ones, and the ratio of their p99s. With one URL every delivery is same-silo, so only the cross-silo
+    /// count (0) is printed. Same-silo is by URL: the grain that committed the message may still live on another silo.
+    /// </summary>
+    private void WriteSiloSplit(ReportWriter w, LatencyHistogram same, LatencyHistogram cross)
+    {
+        if (_options.Urls.Count == 1)
+        {
+            w.Line($"cross-silo:         n={cross.Count} (one --url: every delivery is same-silo)");
+            return;
+        }
+
+        w.Line($"same-silo (ms):     {Percentiles(same)}   (sender's URL = receiver's URL, n={same.Count})");
+        w.Line($"cross-silo (ms):    {Percentiles(cross)}   (sender's URL != receiver's URL, n={cross.Count})");
+        var sameP99 = same.PercentileMilliseconds(99);
+        var crossP99 = cross.PercentileMilliseconds(99);
+        w.Plain(same.Count > 0 && cross.Count > 0 && sameP99 > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"cross/same p99:     x{crossP99 / sameP99:0.00}")
+            : "cross/same p99:     n/a (no deliveries of one kind)");
+    }
+
+    private static string Percentiles(LatencyHistogram h) =>
+        h.Count == 0
+            ? "n/a"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"p50 {h.PercentileMilliseconds(50):0.00}  p90 {h.PercentileMilliseconds(90):0.00}  p99 {h.PercentileMilliseconds(99):0.00}  max {h.MaxMilliseconds:0.00}");
 
     private static string Percent(long part, long whole) =>
         whole == 0 ? "n/a" : (100.0 * part / whole).ToString("0.000", CultureInfo.InvariantCulture) + " %";

@@ -26,17 +26,17 @@ public sealed class LoadRun
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
-        using var api = new CirculApiClient(_options.Url, _options.Concurrency + 16);
+        using var silos = new SiloTargets(_options.Urls, _options.Concurrency + 16);
         var sockets = new List<BotSocket>();
         try
         {
-            var plan = await SetUpAsync(api, sockets, cancellationToken);
+            var plan = await SetUpAsync(silos, sockets, cancellationToken);
             if (plan is null)
             {
                 return LoadTestProgram.ExitSetupFailed;
             }
 
-            return await MeasureAsync(api, plan, sockets, cancellationToken);
+            return await MeasureAsync(silos, plan, sockets, cancellationToken);
         }
         finally
         {
@@ -44,7 +44,7 @@ public sealed class LoadRun
         }
     }
 
-    private async Task<ScenarioPlan?> SetUpAsync(CirculApiClient api, List<BotSocket> sockets, CancellationToken cancellationToken)
+    private async Task<ScenarioPlan?> SetUpAsync(SiloTargets silos, List<BotSocket> sockets, CancellationToken cancellationToken)
     {
         // Set-up is bounded too: a server that hangs must not keep the tool running.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -53,10 +53,14 @@ public sealed class LoadRun
         var watch = Stopwatch.StartNew();
         try
         {
-            if (!await api.IsHealthyAsync(ct))
+            var api = silos.Owner;
+            foreach (var client in silos.Clients)
             {
-                await _log.WriteLineAsync($"setup failed: nothing answers GET {api.BaseUrl}healthz; start a silo first (see --help)");
-                return null;
+                if (!await client.IsHealthyAsync(ct))
+                {
+                    await _log.WriteLineAsync($"setup failed: nothing answers GET {client.BaseUrl}healthz; start a silo first (see --help)");
+                    return null;
+                }
             }
 
             var owner = await api.RegisterOwnerAsync(ct);
@@ -66,10 +70,9 @@ public sealed class LoadRun
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, _options.Bots),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.SetupConcurrency, CancellationToken = ct },
-                async (i, token) => bots[i] = await api.CreateBotAsync(owner, i, token));
+                async (i, token) => bots[i] = await silos.For(i).CreateBotAsync(owner, i, token));
             await _log.WriteLineAsync($"setup: {bots.Length} bots created ({watch.Elapsed.TotalSeconds:0.0} s)");
 
-            var gateway = GatewayUrl(api.BaseUrl);
             var connected = new BotSocket[bots.Length];
             try
             {
@@ -78,9 +81,10 @@ public sealed class LoadRun
                     new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
                     async (i, token) =>
                     {
-                        var socket = new BotSocket(bots[i]);
+                        var silo = silos.SiloOf(bots[i]);
+                        var socket = new BotSocket(bots[i], silo);
                         connected[i] = socket;
-                        await socket.ConnectAsync(new Uri(gateway + "?token=" + Uri.EscapeDataString(bots[i].Token)), ConnectTimeout, token);
+                        await socket.ConnectAsync(new Uri(silos.GatewayUrl(silo) + "?token=" + Uri.EscapeDataString(bots[i].Token)), ConnectTimeout, token);
                     });
             }
             finally
@@ -89,8 +93,12 @@ public sealed class LoadRun
             }
 
             await _log.WriteLineAsync($"setup: {sockets.Count} sockets connected and ready ({watch.Elapsed.TotalSeconds:0.0} s)");
+            if (silos.Count > 1)
+            {
+                await _log.WriteLineAsync("setup: sockets per URL: " + SocketsPerUrl(silos.Urls, sockets));
+            }
 
-            var plan = await _scenario.SetupAsync(new ScenarioContext(api, owner, bots, _options, _log), ct);
+            var plan = await _scenario.SetupAsync(new ScenarioContext(api, owner, bots, _options, _log, silos), ct);
             await _log.WriteLineAsync($"setup: {_scenario.Describe(plan)} ({watch.Elapsed.TotalSeconds:0.0} s)");
             return plan;
         }
@@ -107,11 +115,11 @@ public sealed class LoadRun
         }
     }
 
-    private async Task<int> MeasureAsync(CirculApiClient api, ScenarioPlan plan, List<BotSocket> sockets, CancellationToken cancellationToken)
+    private async Task<int> MeasureAsync(SiloTargets silos, ScenarioPlan plan, List<BotSocket> sockets, CancellationToken cancellationToken)
     {
         var startLoad = MachineLoad.Read();
         var stats = new SendStats();
-        var pump = new MessagePump(api, plan.Senders, _options.Rate, _options.Concurrency, stats);
+        var pump = new MessagePump(silos, plan.Senders, _options.Rate, _options.Concurrency, stats);
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10);
         var measureFrom = start + (_options.WarmupSeconds * Stopwatch.Frequency);
         var end = measureFrom + (_options.DurationSeconds * Stopwatch.Frequency);
@@ -127,7 +135,7 @@ public sealed class LoadRun
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(_options.WarmupSeconds + _options.DurationSeconds + 45));
         using var progressStop = new CancellationTokenSource();
-        var progress = ReportProgressAsync(stats, sockets, start, progressStop.Token);
+        var progress = ReportProgressAsync(stats, sockets, start, silos.Count > 1, progressStop.Token);
         var cpuAtStart = _options.ServerPid is { } pid ? ReadServerCpuAtAsync(pid, measureFrom, deadline.Token) : Task.FromResult<CpuSample?>(null);
         await pump.RunAsync(start, measureFrom, end, deadline.Token);
         var sendingDone = Stopwatch.GetTimestamp();
@@ -188,7 +196,9 @@ public sealed class LoadRun
         return new ServerCpuWindow(pid, ProcessCpu.TicksPerSecond, start, end, error);
     }
 
-    private async Task ReportProgressAsync(SendStats stats, List<BotSocket> sockets, long start, CancellationToken cancellationToken)
+    /// <summary>Every 2 s until the drain ends: sends, errors, in flight, deliveries (with several URLs also how many of
+    /// them were cross-silo). The counters are read while the sockets and sends update them.</summary>
+    private async Task ReportProgressAsync(SendStats stats, List<BotSocket> sockets, long start, bool severalUrls, CancellationToken cancellationToken)
     {
         try
         {
@@ -196,8 +206,9 @@ public sealed class LoadRun
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                var cross = severalUrls ? string.Create(CultureInfo.InvariantCulture, $"  (cross-silo {sockets.Sum(s => s.CrossSiloReceived),10})") : "";
                 await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {elapsed,6:0.0} s  sent {stats.Attempted,9}  accepted {stats.Accepted,9}  errors {stats.ErrorCount,6}  in flight {stats.InFlight,5}  deliveries {sockets.Sum(s => s.Received),10}"));
+                    $"  {elapsed,6:0.0} s  sent {stats.Attempted,9}  accepted {stats.Accepted,9}  errors {stats.ErrorCount,6}  in flight {stats.InFlight,5}  deliveries {sockets.Sum(s => s.Received),10}{cross}"));
             }
         }
         catch (OperationCanceledException)
@@ -206,13 +217,7 @@ public sealed class LoadRun
         }
     }
 
-    private static string GatewayUrl(Uri baseUrl)
-    {
-        var builder = new UriBuilder(baseUrl)
-        {
-            Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-            Path = "/ws",
-        };
-        return builder.Uri.GetLeftPart(UriPartial.Path);
-    }
+    /// <summary>"http://127.0.0.1:5101/ 10, http://127.0.0.1:5102/ 10, …": connected sockets per URL.</summary>
+    public static string SocketsPerUrl(IReadOnlyList<Uri> urls, IReadOnlyList<BotSocket> sockets) =>
+        string.Join(", ", urls.Select((u, i) => string.Create(CultureInfo.InvariantCulture, $"{u} {sockets.Count(s => s.Silo == i)}")));
 }

@@ -10,9 +10,11 @@ public sealed class LoadTestOptions
 
     public const int MaxTimeLimitSeconds = 900;
 
+    public const int MaxUrls = 64;
+
     public const string Usage =
-        "Usage: Circul.LoadTest [--url http://127.0.0.1:5080] [--scenario dm|group|panel|panel-scale] [--bots 100]\n" +
-        "                       [--rate 500] [--duration 20] [--warmup 2] [--concurrency 128] [--drain 10]\n" +
+        "Usage: Circul.LoadTest [--url http://127.0.0.1:5080[,URL...]] [--scenario dm|group|panel|panel-scale]\n" +
+        "                       [--bots 100] [--rate 500] [--duration 20] [--warmup 2] [--concurrency 128] [--drain 10]\n" +
         "                       [--setup-concurrency 8] [--group-size 10] [--channels 20] [--restricted-fraction 0.25]\n" +
         "                       [--observers 10] [--add-concurrency 8] [--messages 200] [--time-limit 900]\n" +
         "                       [--server-pid PID]";
@@ -25,7 +27,11 @@ public sealed class LoadTestOptions
         --rate messages/s in total for --duration seconds after --warmup seconds, measuring the time from
         the send to every member socket's message_new / panel_message event.
 
-          --url URL           the silo (default http://127.0.0.1:5080); only loopback hosts are accepted
+          --url URL[,URL...]  the silo (default http://127.0.0.1:5080); only loopback hosts are accepted.
+                              A comma-separated list (several silos of one cluster): bot i's socket and every
+                              REST call with its token go to URL i mod N, and the report splits latency into
+                              same-silo (sender's URL = receiver's URL) and cross-silo deliveries. panel-scale
+                              takes one URL only
           --scenario NAME     dm: pairs of bots in DMs; group: groups of --group-size bots;
                               panel: one panel, --channels channels, some restricted by a role override;
                               panel-scale: the cost of a big panel (adds --bots bots to one panel, no
@@ -60,7 +66,11 @@ public sealed class LoadTestOptions
         unreachable, unexpected answer).
         """;
 
-    public Uri Url { get; private init; } = new("http://127.0.0.1:5080/");
+    /// <summary>The first (or only) <c>--url</c>: where the owner's calls go.</summary>
+    public Uri Url => Urls[0];
+
+    /// <summary>Every <c>--url</c>, in the order given; bots are spread over them round-robin (<see cref="SiloTargets"/>).</summary>
+    public IReadOnlyList<Uri> Urls { get; private init; } = [new("http://127.0.0.1:5080/")];
 
     public string Scenario { get; private init; } = "dm";
 
@@ -138,8 +148,8 @@ public sealed class LoadTestOptions
             values[name] = value;
         }
 
-        var url = new Uri("http://127.0.0.1:5080/");
-        if (values.TryGetValue("url", out var rawUrl) && !TryParseLoopbackUrl(rawUrl, out url, out error))
+        IReadOnlyList<Uri> urls = [new Uri("http://127.0.0.1:5080/")];
+        if (values.TryGetValue("url", out var rawUrl) && !TryParseUrlList(rawUrl, out urls, out error))
         {
             return false;
         }
@@ -195,6 +205,12 @@ public sealed class LoadTestOptions
             serverPid = pid;
         }
 
+        if (scenario == "panel-scale" && urls.Count > 1)
+        {
+            error = "panel-scale takes one --url (it measures one panel's set-up, not deliveries between silos)";
+            return false;
+        }
+
         if (scenario == "panel-scale" && observers > bots)
         {
             error = $"--observers ({observers}) cannot exceed --bots ({bots})";
@@ -203,7 +219,7 @@ public sealed class LoadTestOptions
 
         options = new LoadTestOptions
         {
-            Url = url,
+            Urls = urls,
             Scenario = scenario,
             Bots = bots,
             GroupSize = groupSize,
@@ -221,6 +237,45 @@ public sealed class LoadTestOptions
             TimeLimitSeconds = timeLimit,
             ServerPid = serverPid,
         };
+        error = "";
+        return true;
+    }
+
+    /// <summary>A comma-separated list of loopback URLs (<see cref="TryParseLoopbackUrl"/>), each at most once.</summary>
+    public static bool TryParseUrlList(string raw, out IReadOnlyList<Uri> urls, out string error)
+    {
+        urls = [];
+        var parts = raw.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > MaxUrls)
+        {
+            error = $"--url takes at most {MaxUrls} URLs, got {parts.Length}";
+            return false;
+        }
+
+        var list = new List<Uri>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (part.Length == 0)
+            {
+                error = $"--url has an empty entry in '{raw}'";
+                return false;
+            }
+
+            if (!TryParseLoopbackUrl(part, out var url, out error))
+            {
+                return false;
+            }
+
+            if (list.Contains(url))
+            {
+                error = $"--url lists {url} twice (each URL stands for one silo)";
+                return false;
+            }
+
+            list.Add(url);
+        }
+
+        urls = list;
         error = "";
         return true;
     }

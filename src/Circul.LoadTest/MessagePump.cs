@@ -6,25 +6,26 @@ namespace Circul.LoadTest;
 /// Sends messages at a fixed total rate, cycling through the senders, with at most
 /// <c>--concurrency</c> requests in flight. The schedule is open-loop (send i is due at
 /// start + i / rate); when the server or the concurrency cap holds it back, sends go out as soon as a
-/// slot frees and the achieved rate in the report falls below the target.
+/// slot frees and the achieved rate in the report falls below the target. Each send goes to its sender's URL
+/// (<see cref="SiloTargets"/>) and carries that URL's index in its text.
 /// </summary>
 public sealed class MessagePump
 {
-    private readonly CirculApiClient _api;
+    private readonly SiloTargets _targets;
     private readonly IReadOnlyList<Sender> _senders;
     private readonly SendStats _stats;
     private readonly SemaphoreSlim _slots;
     private readonly int _concurrency;
     private readonly double _ticksPerMessage;
 
-    public MessagePump(CirculApiClient api, IReadOnlyList<Sender> senders, int rate, int concurrency, SendStats stats)
+    public MessagePump(SiloTargets targets, IReadOnlyList<Sender> senders, int rate, int concurrency, SendStats stats)
     {
         if (senders.Count == 0)
         {
             throw new ArgumentException("no senders", nameof(senders));
         }
 
-        _api = api;
+        _targets = targets;
         _senders = senders;
         _stats = stats;
         _concurrency = concurrency;
@@ -88,7 +89,9 @@ public sealed class MessagePump
         {
             var now = Stopwatch.GetTimestamp();
             _stats.Started(measured);
-            var result = await _api.SendMessageAsync(sender.Room.MessagesPath, sender.Bot.Authorization, MessageStamp.CreateBody(now, sequence, warmup: !measured), cancellationToken);
+            var silo = _targets.SiloOf(sender.Bot);
+            var body = MessageStamp.CreateBody(now, sequence, warmup: !measured, senderSilo: silo);
+            var result = await _targets.Clients[silo].SendMessageAsync(sender.Room.MessagesPath, sender.Bot.Authorization, body, cancellationToken);
             if (result.Accepted)
             {
                 sender.Room.CountAccepted();

@@ -124,7 +124,7 @@ public sealed class PanelScenario : IScenario
 
         if (unrestricted.Count > 0)
         {
-            var seen = (await context.Api.ListChannelsAsync(unrestricted[0].Authorization, panelId, cancellationToken)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            var seen = (await context.ApiFor(unrestricted[0]).ListChannelsAsync(unrestricted[0].Authorization, panelId, cancellationToken)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
             if (!allIds.SetEquals(seen))
             {
                 failures.Add(Invariant($"GET channels as unrestricted bot {unrestricted[0].Id} listed {seen.Count} channels, expected all {allIds.Count}"));
@@ -137,7 +137,7 @@ public sealed class PanelScenario : IScenario
         }
 
         var bot = restrictedBots[0];
-        var visible = (await context.Api.ListChannelsAsync(bot.Authorization, panelId, cancellationToken)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var visible = (await context.ApiFor(bot).ListChannelsAsync(bot.Authorization, panelId, cancellationToken)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var shown = restrictedRooms.Where(r => visible.Contains(r.Id)).Select(r => r.Label).ToList();
         if (shown.Count > 0)
         {
@@ -145,8 +145,8 @@ public sealed class PanelScenario : IScenario
         }
 
         var probeRoom = restrictedRooms[0];
-        var probe = await context.Api.TimedAsync(HttpMethod.Post, probeRoom.MessagesPath, bot.Authorization,
-            MessageStamp.CreateBody(Stopwatch.GetTimestamp(), 0), cancellationToken);
+        var probe = await context.ApiFor(bot).TimedAsync(HttpMethod.Post, probeRoom.MessagesPath, bot.Authorization,
+            MessageStamp.CreateBody(Stopwatch.GetTimestamp(), 0, senderSilo: context.Silos.SiloOf(bot)), cancellationToken);
         if (probe.Ok)
         {
             // The message exists now: its viewers will receive it, so count it.
