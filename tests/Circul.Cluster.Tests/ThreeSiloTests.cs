@@ -103,6 +103,48 @@ public sealed class ThreeSiloTests(ThreeSiloTests.Fixture cluster) : IClassFixtu
         Assert.StartsWith("t", next.Payload.Prop("message").Str("text"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheSocketCapPerToken_HoldsAcrossSilos()
+    {
+        var owner = await cluster.NewHumanAsync(0);
+        var bot = await cluster.NewBotAsync(owner, 0);
+        var sockets = new List<GatewayClient>();
+        try
+        {
+            // 16 (the default cap) spread over the three silos: no silo alone is near the cap.
+            for (var i = 0; i < 16; i++)
+            {
+                sockets.Add(await bot.At(cluster.Silos[i % 3].BaseUrl).ConnectReadyAsync());
+            }
+
+            var refused = await Assert.ThrowsAsync<GatewayConnectException>(() => bot.At(cluster.Silos[2].BaseUrl).ConnectAsync());
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+
+            // A socket closed on one silo frees a place on another.
+            await sockets[0].CloseAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
+            {
+                try
+                {
+                    sockets.Add(await bot.At(cluster.Silos[2].BaseUrl).ConnectReadyAsync());
+                    break;
+                }
+                catch (GatewayConnectException e) when (e.Status == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
     private static string MessageId(GatewayEvent e) => e.Payload.Prop("message").Str("id");
 
     private static async Task<string> SendAsync(Client client, string path, string text) =>

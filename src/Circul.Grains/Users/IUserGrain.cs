@@ -33,6 +33,13 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>A gateway connection closed on <paramref name="silo"/>.</summary>
     Task DisconnectedAsync(string silo);
 
+    /// <summary>Takes one of the token's socket places cluster-wide: false when the token holds <paramref name="max"/>
+    /// sockets already, on whatever silos.</summary>
+    Task<bool> TryReserveSocketAsync(string tokenHash, string silo, int max);
+
+    /// <summary>Gives back a place taken with <see cref="TryReserveSocketAsync"/>.</summary>
+    Task ReleaseSocketAsync(string tokenHash, string silo);
+
     /// <summary><paramref name="silo"/> died: its connections are gone. Idempotent: the first call for a silo may
     /// take the user offline (one status_change), later ones change nothing.</summary>
     Task SiloGoneAsync(string silo);

@@ -24,6 +24,10 @@ public sealed class UserGrain(
     // Open gateway connections per silo, mirrored in presence_connections so that a live silo can find them when a
     // silo dies (and this grain can be rebuilt elsewhere).
     private readonly Dictionary<string, int> _connectionsBySilo = new(StringComparer.Ordinal);
+
+    // Sockets per token and silo, for the cluster-wide cap (Circul:Gateway:MaxSocketsPerToken). In memory only: after
+    // this grain moves (its silo died) the count starts again from the sockets opened since.
+    private readonly Dictionary<string, Dictionary<string, int>> _socketsByToken = new(StringComparer.Ordinal);
     private UserRecord? _user;
     private int _connections;
     private HashSet<string>? _contacts;
@@ -145,8 +149,56 @@ public sealed class UserGrain(
         await PublishChangesAsync(before, profileChanged: false, avatarChanged: false);
     }
 
+    public Task<bool> TryReserveSocketAsync(string tokenHash, string silo, int max)
+    {
+        if (!_socketsByToken.TryGetValue(tokenHash, out var bySilo))
+        {
+            _socketsByToken[tokenHash] = bySilo = new Dictionary<string, int>(StringComparer.Ordinal);
+        }
+
+        if (bySilo.Values.Sum() >= max)
+        {
+            return Task.FromResult(false);
+        }
+
+        bySilo[silo] = bySilo.GetValueOrDefault(silo) + 1;
+        DelayDeactivation(TimeSpan.MaxValue);
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseSocketAsync(string tokenHash, string silo)
+    {
+        if (_socketsByToken.TryGetValue(tokenHash, out var bySilo) && bySilo.TryGetValue(silo, out var count))
+        {
+            if (count <= 1)
+            {
+                bySilo.Remove(silo);
+            }
+            else
+            {
+                bySilo[silo] = count - 1;
+            }
+
+            if (bySilo.Count == 0)
+            {
+                _socketsByToken.Remove(tokenHash);
+            }
+        }
+
+        KeepAliveWhileConnected();
+        return Task.CompletedTask;
+    }
+
     public async Task SiloGoneAsync(string silo)
     {
+        foreach (var (token, bySilo) in _socketsByToken.ToList())
+        {
+            if (bySilo.Remove(silo) && bySilo.Count == 0)
+            {
+                _socketsByToken.Remove(token);
+            }
+        }
+
         if (!_connectionsBySilo.ContainsKey(silo))
         {
             return;
@@ -379,7 +431,8 @@ public sealed class UserGrain(
 
     /// <summary>The connection count lives only here and the gateway does not call while a socket is quiet: the grain
     /// stays active while connected, and is collected as usual once the last connection closed.</summary>
-    private void KeepAliveWhileConnected() => DelayDeactivation(_connections > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
+    private void KeepAliveWhileConnected() =>
+        DelayDeactivation(_connections > 0 || _socketsByToken.Count > 0 ? TimeSpan.MaxValue : TimeSpan.Zero);
 
     private UserRecord Require() => _user ?? throw ApiException.NotFound("user");
 

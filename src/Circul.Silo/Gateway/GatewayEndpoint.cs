@@ -51,17 +51,32 @@ internal sealed class GatewayEndpoint(
             return;
         }
 
+        // The cap holds per silo (checked here without a call) and cluster-wide (the user grain counts every silo's).
         using var slot = registry.TryReserveSocket(user.TokenHash);
-        if (slot is null)
+        if (slot is null || !await userGrain.TryReserveSocketAsync(user.TokenHash, _silo, _options.MaxSocketsPerToken))
         {
             await RefuseTooManySocketsAsync(context);
             return;
         }
 
-        var resume = ReadResume(query);
-        WebSocketHandshake.Accept(context.Response, key);
-        var stream = await upgrade!.UpgradeAsync();
-        await ServeAsync(context, stream, user, userGrain, resume, slot);
+        try
+        {
+            var resume = ReadResume(query);
+            WebSocketHandshake.Accept(context.Response, key);
+            var stream = await upgrade!.UpgradeAsync();
+            await ServeAsync(context, stream, user, userGrain, resume, slot);
+        }
+        finally
+        {
+            try
+            {
+                await userGrain.ReleaseSocketAsync(user.TokenHash, _silo);
+            }
+            catch (Exception e)
+            {
+                logger.PresenceFailed("socket place release", user.UserId, e);
+            }
+        }
     }
 
     private async Task ServeAsync(
