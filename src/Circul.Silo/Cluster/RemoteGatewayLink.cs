@@ -51,6 +51,13 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
     /// batch holding it (or the event was dropped, or the link closed: nobody waits forever).</summary>
     public void Enqueue(OutboundEvent e, TaskCompletionSource? delivered = null)
     {
+        if (_stop.IsCancellationRequested)
+        {
+            // The link was dropped while a publisher still held it: the silo is gone or replaced by a new link.
+            delivered?.TrySetResult();
+            return;
+        }
+
         if (Interlocked.Increment(ref _count) > _options.MaxQueuedEventsPerSilo)
         {
             Interlocked.Decrement(ref _count);
@@ -87,8 +94,7 @@ public sealed partial class RemoteGatewayLink : IAsyncDisposable
             left.Delivered?.TrySetResult();
         }
 
-        _stop.Dispose();
-        _signal.Dispose();
+        // _stop and _signal are not disposed: a publisher holding an older list of links may still call Enqueue.
     }
 
     private async Task PumpAsync()

@@ -74,6 +74,20 @@ public sealed class RemoteGatewayLinkTests
         Assert.Single(observer.AttemptedSequences.Distinct());
     }
 
+    [Fact]
+    public async Task AnEnqueueAfterTheLinkWasDropped_NeitherThrowsNorLeavesAWaiterHanging()
+    {
+        var observer = new ScriptedObserver();
+        var link = NewLink(observer, maxQueued: 100);
+        await link.DisposeAsync();
+
+        var delivered = new TaskCompletionSource();
+        link.Enqueue(Event(0), delivered);
+
+        Assert.True(delivered.Task.IsCompleted, "a waiter on a dropped link must be released");
+        Assert.Equal(0, observer.Calls);
+    }
+
     private static RemoteGatewayLink NewLink(ScriptedObserver observer, int maxQueued) =>
         new(Target, observer, "S-test", new ClusterEventOptions { MaxQueuedEventsPerSilo = maxQueued, DeliveryTimeoutMs = 5_000 }, NullLogger.Instance);
 
