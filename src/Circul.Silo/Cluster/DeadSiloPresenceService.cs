@@ -23,7 +23,7 @@ public sealed partial class DeadSiloPresenceService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await (services.GetService<OrleansSiloStarter>()?.Started ?? Task.CompletedTask).WaitAsync(stoppingToken);
-        _ = WatchAsync(stoppingToken);
+        _ = MembershipSignal.ReleaseOnChangeAsync(membership, _changed, e => LogSweepFailed(logger, e), stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -103,23 +103,6 @@ public sealed partial class DeadSiloPresenceService(
         }
     }
 
-    private async Task WatchAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var _ in membership.MembershipUpdates.WithCancellation(stoppingToken))
-            {
-                _changed.Release();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e)
-        {
-            LogSweepFailed(logger, e);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} is dead: taking its {Count} users' connections away")]
     private static partial void LogCleaning(ILogger logger, string silo, int count);

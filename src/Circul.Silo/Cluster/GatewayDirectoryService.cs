@@ -49,7 +49,7 @@ public sealed partial class GatewayDirectoryService(
     {
         // Hosted by SiloApp, the Orleans silo may start late (storage down at start-up); elsewhere it runs already.
         await (services.GetService<OrleansSiloStarter>()?.Started ?? Task.CompletedTask).WaitAsync(stoppingToken);
-        _ = WatchMembershipAsync(stoppingToken);
+        _ = MembershipSignal.ReleaseOnChangeAsync(membership, _refresh, e => LogRefreshFailed(logger, e), stoppingToken);
         var interval = TimeSpan.FromMilliseconds(options.Value.DirectoryRefreshMs);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -113,25 +113,6 @@ public sealed partial class GatewayDirectoryService(
     {
         _refresh.Dispose();
         base.Dispose();
-    }
-
-    /// <summary>A silo joining or dying refreshes the links at once instead of at the next period.</summary>
-    private async Task WatchMembershipAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var _ in membership.MembershipUpdates.WithCancellation(stoppingToken))
-            {
-                _refresh.Release();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e)
-        {
-            LogRefreshFailed(logger, e);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the gateway directory; retrying")]
