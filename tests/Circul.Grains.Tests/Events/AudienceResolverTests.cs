@@ -1,16 +1,15 @@
-using System.Collections.Immutable;
 using Circul.Grains.Events;
 using Circul.Grains.Panels;
+using Circul.Grains.Tests.Panels;
 
 namespace Circul.Grains.Tests.Events;
 
 /// <summary>Audiences as data, resolved on the receiving silo with the panel snapshots they name.</summary>
 public sealed class AudienceResolverTests
 {
-    private const string Owner = "u-owner";
-    private const string Mod = "role-mod";
-    private const string General = "ch-general";
-    private const string Secret = "ch-secret";
+    private const string Owner = PanelTestWorld.Owner;
+    private const string Mod = PanelTestWorld.Mod;
+    private const string Secret = PanelTestWorld.Secret;
 
     private static readonly PanelSnapshot Before = Snapshot(1, ("bot-mod", RoleSet.Of([Mod])), ("bot-plain", RoleSet.Empty));
 
@@ -99,31 +98,6 @@ public sealed class AudienceResolverTests
         Assert.Same(copy.Members["bot-mod"], copy.Members[Owner]); // equal role sets are shared again, so permissions memoise per set
     }
 
-    private static PanelSnapshot Snapshot(long version, params (string UserId, RoleSet Roles)[] members)
-    {
-        var state = new PanelState
-        {
-            Name = "test panel",
-            CreatorId = Owner,
-            Everyone = Permissions.EveryoneDefault,
-            Roles = [new RoleState(Mod, "mod", "#ff0000", 1, Permission.None)],
-            Channels =
-            [
-                new ChannelState(General, "general", null, "", 0, []),
-                new ChannelState(Secret, "secret", null, "", 1,
-                [
-                    new ChannelOverride(PermissionResolver.EveryoneRoleId, Permission.None, Permission.ViewChannel),
-                    new ChannelOverride(Mod, Permission.ViewChannel, Permission.None),
-                ]),
-            ],
-        };
-        var builder = ImmutableDictionary.CreateBuilder<string, RoleSet>(StringComparer.Ordinal);
-        builder[Owner] = RoleSet.Empty;
-        foreach (var (userId, roles) in members)
-        {
-            builder[userId] = roles;
-        }
-
-        return new PanelSnapshot("panel-test", version, new PanelPermissions(state), builder.ToImmutable());
-    }
+    private static PanelSnapshot Snapshot(long version, params (string UserId, RoleSet Roles)[] members) =>
+        PanelTestWorld.Snapshot(PanelTestWorld.State(), version, members);
 }
