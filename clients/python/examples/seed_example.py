@@ -1,5 +1,3 @@
-# The "Python Example" of the product document (seeds/002_5926b7356caa7189.txt), unchanged except for its
-# indentation, which the captured text had lost.
 import os, circul
 bot = circul.Bot(os.environ["CIRCUL_SERVER"], os.environ["BOT_TOKEN"])
 @bot.on_ready
