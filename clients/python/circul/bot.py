@@ -343,7 +343,6 @@ class Bot:
     async def start(self) -> None:
         """The async form of :meth:`run`."""
         self._loop = asyncio.get_running_loop()
-        self._ready = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=self.handler_threads, thread_name_prefix="circul-handler")
         try:
             await self.gateway.run()
@@ -367,6 +366,19 @@ class Bot:
 
     async def wait_until_ready(self) -> None:
         await self._ready.wait()
+
+    async def wait_idle(self, timeout: Optional[float] = None) -> None:
+        """Waits until no handler is running (e.g. before shutting down, or in tests)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            pending = [t for t in self._tasks if not t.done()]
+            if not pending:
+                return
+            remaining = None if deadline is None else deadline - loop.time()
+            if remaining is not None and remaining <= 0:
+                raise asyncio.TimeoutError(f"{len(pending)} handlers still running")
+            await asyncio.wait(pending, timeout=remaining)
 
     async def wait_for(self, name: str, *, check: Optional[Callable[..., bool]] = None,
                        timeout: Optional[float] = None) -> Any:

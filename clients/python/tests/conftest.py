@@ -338,3 +338,49 @@ def bot_message(bot_id: str, *, text: Optional[str] = None, reply_to: Optional[s
         return (message["sender_id"] == bot_id and (text is None or message["text"] == text)
                 and (reply_to is None or message.get("reply_to_id") == reply_to))
     return predicate
+
+
+# ---------------------------------------------------------------------------- an in-process bot
+
+class Running:
+    """``async with Running(bot):`` starts the bot, waits for ready, and closes it (propagating its failure)."""
+
+    def __init__(self, bot: Any, ready_timeout: float = 30.0) -> None:
+        self.bot = bot
+        self.ready_timeout = ready_timeout
+        self.task: Optional[asyncio.Task[None]] = None
+
+    async def __aenter__(self) -> Any:
+        self.task = asyncio.ensure_future(self.bot.start())
+        ready = asyncio.ensure_future(self.bot.wait_until_ready())
+        done, _ = await asyncio.wait({ready, self.task}, timeout=self.ready_timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if self.task in done:
+            ready.cancel()
+            self.task.result()
+            raise AssertionError("the bot stopped before it was ready")
+        if ready not in done:
+            ready.cancel()
+            raise AssertionError(f"the bot was not ready within {self.ready_timeout}s")
+        return self.bot
+
+    async def __aexit__(self, *exc: Any) -> None:
+        assert self.task is not None
+        if not self.task.done():
+            await self.bot.close()
+        try:
+            await asyncio.wait_for(self.task, 20)
+        except Exception:
+            if exc[0] is None:
+                raise
+
+
+async def wait_for(bot: Any, name: str, check: Any = None, timeout: float = 20.0, what: str = "") -> Any:
+    try:
+        return await bot.wait_for(name, check=check, timeout=timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"no {what or name} event within {timeout}s") from None
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
