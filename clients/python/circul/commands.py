@@ -102,5 +102,6 @@ class Command:
             if kind is bool:
                 return raw.lower() in ("1", "true", "yes", "on", "y")
         except ValueError:
-            raise CommandError(f"{param.name} must be a {kind.__name__}, not {raw!r}") from None
+            expected = "an integer" if kind is int else "a number"
+            raise CommandError(f"{param.name} must be {expected}, not {raw!r}") from None
         return raw

@@ -77,6 +77,8 @@ class RestClient:
         self.max_rate_limit_wait = max_rate_limit_wait
         self.rate_limit_hits = 0
         """How many 429 answers this client has seen (retried or raised)."""
+        self.requests_sent = 0
+        """How many HTTP requests this client has sent (retries included)."""
 
     # ------------------------------------------------------------------ core
 
@@ -129,6 +131,7 @@ class RestClient:
 
     def _send_once(self, method: str, path: str, json_body: Any, query: Optional[Mapping[str, Any]],
                    headers: Optional[Mapping[str, str]]) -> _Response:
+        self.requests_sent += 1
         url = self.server + path
         if query:
             pairs = {k: v for k, v in query.items() if v is not None}
