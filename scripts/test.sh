@@ -165,6 +165,38 @@ summarize_trx() {
     done < <(find "$results" -name '*.trx' -type f -print0 2>/dev/null)
 }
 
+# ---------------------------------------------------------------- Python SDK (clients/python)
+# Debian's python3 with python3-websockets and python3-pytest; the python3 on PATH may be another build.
+py=/usr/bin/python3
+ensure_python_deps() {
+    "$py" -c 'import websockets, pytest' 2>/dev/null && return
+    if [[ "$(id -u)" -ne 0 ]]; then
+        log "$py cannot import websockets and pytest and we are not root: install python3-websockets python3-pytest"
+        return 1
+    fi
+    log "installing python3-websockets python3-pytest (apt-get)"
+    apt-get update -qq </dev/null >&2
+    apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+        python3 python3-websockets python3-pytest </dev/null >&2
+}
+
+# Adds a pytest junit file's counts to the totals; a run that failed without reporting a failure counts as one.
+summarize_junit() {
+    local suite n=0 skipped_n=0 reported=0
+    suite="$(grep -o '<testsuite [^>]*>' "$1" 2>/dev/null | head -n 1 || true)"
+    if [[ -n "$suite" ]]; then
+        n=$(junit_attr "$suite" tests); skipped_n=$(junit_attr "$suite" skipped)
+        reported=$(( $(junit_attr "$suite" failures) + $(junit_attr "$suite" errors) ))
+    fi
+    total=$(( total + n )); executed=$(( executed + n - skipped_n ))
+    passed=$(( passed + n - skipped_n - reported )); failed=$(( failed + reported ))
+    if [[ "$2" -ne 0 && "$reported" -eq 0 ]]; then
+        log "pytest exited with $2 without reporting a failure (no tests collected, or it crashed)"
+        failed=$(( failed + 1 ))
+    fi
+}
+junit_attr() { echo "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9][0-9]*' | head -n 1 || echo 0; }
+
 # ---------------------------------------------------------------- main
 status=0
 if [[ -n "${CIRCUL_TEST_PG:-}" ]]; then
@@ -194,6 +226,20 @@ set -e
 stop_pg
 
 summarize_trx
+
+# The Python SDK's tests start the Release silo that `dotnet test` just built.
+py_rc=0
+if ensure_python_deps; then
+    [[ -x src/Circul.Silo/bin/Release/net10.0/Circul.Silo ]] || dotnet build src/Circul.Silo -c Release </dev/null >&2 || py_rc=$?
+    if [[ "$py_rc" -eq 0 ]]; then
+        "$py" -m pytest clients/python/tests -q -p no:cacheprovider --junitxml "$results/python.xml" </dev/null || py_rc=$?
+    fi
+else
+    py_rc=1
+fi
+summarize_junit "$results/python.xml" "$py_rc"
+[[ "$py_rc" -eq 0 ]] || { log "FAILED: the Python SDK tests (pytest exit $py_rc)"; status=1; }
+
 skipped=$(( total - executed ))
 trx_count=$(find "$results" -name '*.trx' -type f | wc -l)
 
