@@ -4,63 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import uuid
 from pathlib import Path
 
-from conftest import PYTHON_ROOT, Human, HumanSocket, Silo, bot_message
+from conftest import PYTHON_ROOT, BotProcess, Human, HumanSocket, Silo, bot_message
 
 SEED_EXAMPLE = PYTHON_ROOT / "examples" / "seed_example.py"
 SEED_TEXT = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "002_5926b7356caa7189.txt"
-
-
-class BotProcess:
-    def __init__(self, script: Path, env: dict[str, str]) -> None:
-        self.script, self.env = script, env
-        self.lines: list[str] = []
-        self._new = asyncio.Event()
-
-    async def __aenter__(self) -> "BotProcess":
-        # The seed example's own interpreter: /usr/bin/python3 (Debian's, with python3-websockets), as bot authors
-        # would run it; sys.executable is that interpreter when the tests run under it.
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, str(self.script), env=self.env, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT)
-        self._reader = asyncio.ensure_future(self._read())
-        return self
-
-    async def _read(self) -> None:
-        assert self.process.stdout is not None
-        while line := await self.process.stdout.readline():
-            self.lines.append(line.decode(errors="replace").rstrip("\n"))
-            self._new.set()
-
-    async def expect_line(self, predicate, timeout: float = 30.0) -> str:
-        deadline = asyncio.get_running_loop().time() + timeout
-        index = 0
-        while True:
-            while index < len(self.lines):
-                if predicate(self.lines[index]):
-                    return self.lines[index]
-                index += 1
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0 or self.process.returncode is not None:
-                raise AssertionError(f"the bot printed no expected line; output:\n" + "\n".join(self.lines))
-            self._new.clear()
-            try:
-                await asyncio.wait_for(self._new.wait(), min(remaining, 1.0))
-            except asyncio.TimeoutError:
-                pass
-
-    async def __aexit__(self, *exc) -> None:
-        if self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 10)
-            except asyncio.TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-        await self._reader
 
 
 def test_seed_example_file_is_the_seed_text_with_indentation_restored() -> None:
