@@ -280,7 +280,8 @@ class Bot:
 
     def get_channels(self, panel_id: str) -> list[Channel]:
         """A panel's channels the bot can view, from the cache, in the panel's category order."""
-        channels = [c for c in self._channels.values() if c.panel_id == panel_id]
+        # list() first: plain handlers read the cache from worker threads while the loop updates it
+        channels = [c for c in list(self._channels.values()) if c.panel_id == panel_id]
         panel = self._panels.get(panel_id)
         order = {cid: i for i, cid in enumerate(panel.channel_ids)} if panel else {}
         return sorted(channels, key=lambda c: (order.get(c.id, len(order)), c.position, c.id))

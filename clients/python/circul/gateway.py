@@ -127,6 +127,7 @@ class GatewayConnection:
     async def run(self) -> None:
         """Connects and reconnects until :meth:`close`; raises :class:`TokenRevoked` on 4001 and
         :class:`~circul.errors.Unauthorized` when the handshake says the token is invalid."""
+        self._stopping = False
         while not self._stopping:
             delay = await self._connect_once()
             if self._stopping:

@@ -51,9 +51,6 @@ class Silo:
             "Circul__Orleans__GatewayPort": "0",
             "Circul__RateLimits__RequestsPerSecond": "10000",
             "Circul__RateLimits__MessagesPerSecond": "4",
-            # Pings every half second: a client that did not answer them would be closed (4000) within 2.5 s.
-            "Circul__Gateway__HeartbeatIntervalMs": "500",
-            "Circul__Gateway__HeartbeatTimeoutMs": "2000",
             "Circul__LoginThrottle__Enabled": "false",
             "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
         })

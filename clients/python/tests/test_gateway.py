@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -178,19 +179,29 @@ def test_a_429_handshake_is_waited_out_and_the_bot_connects_when_a_socket_frees(
     run(scenario())
 
 
-def test_heartbeats_are_answered_so_the_socket_outlives_many_ping_intervals(world: World) -> None:
-    async def scenario() -> None:
-        bot = circul.Bot(world.silo.url, world.token)
-        codes: list[int] = []
-        bot.on_disconnect(lambda code, reason: codes.append(code))
-        async with Running(bot):
-            # The test silo pings every 0.5 s and closes with 4000 after 2 s without an answer: 3 s is six pings.
-            await asyncio.sleep(3)
-            waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "still here?"))
-            world.owner.post(world.panel_id, world.general_id, "still here?")
-            await waiting
-            assert codes == [] and bot.gateway.connections == 1
-    run(scenario())
+def test_heartbeats_are_answered_so_the_socket_outlives_many_ping_intervals(tmp_path: Path) -> None:
+    # A silo of its own that pings every 0.25 s and closes with 4000 after 1 s without an answer.
+    silo = Silo(tmp_path, Circul__Gateway__HeartbeatIntervalMs="250", Circul__Gateway__HeartbeatTimeoutMs="1000")
+    silo.start()
+    try:
+        owner = Human(silo.url)
+        bot_id, token = owner.create_bot()
+        dm = owner.call("POST", "/api/conversations", {"peer_id": bot_id})
+
+        async def scenario() -> None:
+            bot = circul.Bot(silo.url, token)
+            codes: list[int] = []
+            bot.on_disconnect(lambda code, reason: codes.append(code))
+            async with Running(bot):
+                await asyncio.sleep(3)  # twelve ping intervals, three heartbeat timeouts
+                waiting = asyncio.ensure_future(wait_for(bot, "message", lambda c: c.text == "still here?"))
+                await asyncio.to_thread(owner.call, "POST", f"/api/conversations/{dm['id']}/messages",
+                                        {"text": "still here?"})
+                await waiting
+                assert codes == [] and bot.gateway.connections == 1
+        run(scenario())
+    finally:
+        silo.stop()
 
 
 def test_backoff_grows_with_full_jitter_up_to_the_cap_and_resets() -> None:
@@ -199,7 +210,7 @@ def test_backoff_grows_with_full_jitter_up_to_the_cap_and_resets() -> None:
     for ceiling in ceilings:
         delay = backoff.next_delay()
         assert 0 <= delay <= ceiling
-    samples = [circul.Backoff(base=1.0, cap=8.0).next_delay() for _ in range(50)]
+    samples = [circul.Backoff(base=1.0, cap=8.0, floor=0.0).next_delay() for _ in range(50)]
     assert len({round(s, 6) for s in samples}) > 40, "delays are jittered"
     backoff.reset()
     assert backoff.failures == 0
