@@ -11,7 +11,10 @@
 #   CIRCUL_TEST_HANG_TIMEOUT   a single test running longer than this is killed and reported
 #                              (default 5m; keeps CI well under its 15-minute budget)
 #
-# Exit status: 0 only when `dotnet test` succeeded, at least one test ran and none failed.
+# After `dotnet test` it runs the Python SDK's pytest suite (clients/python/tests, with /usr/bin/python3); its
+# counts are part of the last line.
+#
+# Exit status: 0 only when `dotnet test` and pytest succeeded, at least one test ran and none failed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
