@@ -84,6 +84,8 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
             catch_up_flags.append((ctx.text, ctx.is_catch_up))
 
         bot.on_panel_mention(lambda ctx: mentions.append(ctx.text))
+        dms: list[tuple[str, bool, bool]] = []
+        bot.on_message(lambda ctx: dms.append((ctx.text, ctx.is_dm, ctx.is_catch_up)))
         bot.on_ready(readies.append)
         bot.on_catch_up(infos.append)
         bot.on_disconnect(lambda code, reason: disconnects.append(code))
@@ -92,10 +94,14 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
         def ping(ctx: circul.Context) -> None:
             ctx.reply("pong")
 
+        dm = owner.call("POST", "/api/conversations", {"peer_id": bot_id})
         async with Running(bot):
             first_session = bot.session_id
             waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "A"))
             owner.post(panel["id"], general, "A")
+            await waiting
+            waiting = asyncio.ensure_future(wait_for(bot, "message", lambda c: c.text == "dm before"))
+            owner.call("POST", f"/api/conversations/{dm['id']}/messages", {"text": "dm before"})
             await waiting
 
             proxy.refusing = True
@@ -106,12 +112,13 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
             owner.post(panel["id"], general, "B")
             owner.post(panel["id"], general, f"C <@{bot_id}>", mentions=[bot_id])
             ping_message = owner.post(panel["id"], general, "!ping")
+            owner.call("POST", f"/api/conversations/{dm['id']}/messages", {"text": "dm while away"})
             got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
             proxy.refusing = False
             info = await got_catch_up
             assert info.previous_session_id == first_session
             assert info.session_id == bot.session_id != first_session
-            assert [m.text for m in info.missed_messages] == ["B", f"C <@{bot_id}>", "!ping"]
+            assert [m.text for m in info.missed_messages] == ["B", f"C <@{bot_id}>", "!ping", "dm while away"]
 
             waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "D"))
             owner.post(panel["id"], general, "D")
@@ -122,6 +129,7 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
         assert Counter(texts) == Counter({"A": 1, "B": 1, f"C <@{bot_id}>": 1, "!ping": 1, "D": 1})
         assert ("B", True) in catch_up_flags and ("A", False) in catch_up_flags and ("D", False) in catch_up_flags
         assert mentions == [f"C <@{bot_id}>"]
+        assert dms == [("dm before", True, False), ("dm while away", True, True)]
         assert len(readies) == 1, "on_ready fires once; the later session goes to on_catch_up"
         assert len(infos) == 1
         replies = [m for m in owner.messages(panel["id"], general) if m["sender_id"] == bot_id]
