@@ -4,7 +4,9 @@ using Circul.Grains.Conversations;
 using Circul.Grains.Panels;
 using Circul.Grains.Rooms;
 using Circul.Grains.Tests.Cluster;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans;
+using Orleans.Serialization;
 
 namespace Circul.Grains.Tests.Rooms;
 
@@ -197,6 +199,18 @@ public sealed class PrivateMessageTests(TwoSiloCluster cluster) : IClassFixture<
         var first = await w.Channel.SendMessageAsync(w.PanelId, w.Sender, Private("same", w.Target), "key-2");
         var retry = await w.Channel.SendMessageAsync(w.PanelId, w.Sender, Private("same", w.Target), "key-2");
         Assert.Equal(first.Id, retry.Id);
+    }
+
+    [Fact]
+    public void VisibleTo_SurvivesOrleansSerialization_BetweenSilos()
+    {
+        var serializer = cluster.Services(0).GetRequiredService<Serializer>();
+        var dto = new MessageDto("msg-1", "c-1", null, null, "bot-a", new SenderDto("bot-a", "A", true, ""), "hi", false, false,
+            ["u-b"], null, [], false, DateTimeOffset.UnixEpoch, null, "u-b");
+        var draft = new MessageDraft("hi", false, false, [], null, "u-b");
+
+        Assert.Equal("u-b", serializer.Deserialize<MessageDto>(serializer.SerializeToArray(dto))?.VisibleTo);
+        Assert.Equal("u-b", serializer.Deserialize<MessageDraft>(serializer.SerializeToArray(draft))?.VisibleTo);
     }
 
     private async Task<string[]> ListAsync(PanelWorld w, string viewer) =>

@@ -5,12 +5,13 @@ using Circul.Silo.Tests.Panels;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 
-namespace Circul.Silo.Tests;
+namespace Circul.Silo.Tests.PrivateMessages;
 
 /// <summary>API.md section 11's private reply: a message visible only to its sender and one user. REST cannot create one
 /// (the server posts it for a webhook bot), so each test posts it through the room grain of the running silo as a bot,
-/// then looks through REST and real sockets as the sender, the target and a bystander.</summary>
-public sealed class PrivateMessagesTests(SqliteSiloFixture fixture) : PanelTestBase(fixture), IClassFixture<SqliteSiloFixture>
+/// then looks through REST and real sockets as the sender, the target and a bystander. Run on both storage providers:
+/// the list and unread filters are SQL.</summary>
+public abstract class PrivateMessagesTests(SiloFixture fixture) : PanelTestBase(fixture)
 {
     private const string ThumbsUp = "👍";
 
