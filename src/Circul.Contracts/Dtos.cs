@@ -20,12 +20,14 @@ public sealed record SenderDto(string Id, string Name, bool IsBot, string Avatar
 [GenerateSerializer, Immutable, Alias("circul.ReactionDto")]
 public sealed record ReactionDto(string Emoji, int Count, IReadOnlyList<string> UserIds);
 
-/// <summary>A message in a DM, group or panel channel.</summary>
+/// <summary>A message in a DM, group or panel channel. <see cref="VisibleTo"/> is set on a private message (a webhook
+/// bot's private reply): the one user besides the sender who can see it; null on every other message.</summary>
 [GenerateSerializer, Immutable, Alias("circul.MessageDto")]
 public sealed record MessageDto(
     string Id, string ConvId, string? PanelId, string? ChannelId, string SenderId, SenderDto Sender,
     string Text, bool Bold, bool Italic, IReadOnlyList<string> Mentions, string? ReplyToId,
-    IReadOnlyList<ReactionDto> Reactions, bool IsSystem, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
+    IReadOnlyList<ReactionDto> Reactions, bool IsSystem, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt,
+    string? VisibleTo = null);
 
 /// <summary>A DM or group conversation.</summary>
 [GenerateSerializer, Immutable, Alias("circul.ConversationDto")]

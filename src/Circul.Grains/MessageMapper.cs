@@ -13,7 +13,7 @@ public static class MessageMapper
         var channelId = m.PanelId is null ? null : m.RoomId;
         return new MessageDto(
             m.Id, m.RoomId, m.PanelId, channelId, m.SenderId, sender, m.Text, m.Bold, m.Italic, m.Mentions,
-            m.ReplyToId, GroupReactions(reactions), m.IsSystem, m.CreatedAt, m.EditedAt);
+            m.ReplyToId, GroupReactions(reactions), m.IsSystem, m.CreatedAt, m.EditedAt, m.VisibleTo);
     }
 
     public static SenderDto ToSender(SenderRecord s) => new(s.Id, s.Name, s.IsBot, s.AvatarUrl);

@@ -33,7 +33,8 @@ public sealed record TokenRecord(string Hash, string UserId, string Kind, DateTi
 public sealed record ConversationRecord(
     string Id, string Kind, string? Name, string? OwnerId, string? DmKey, DateTimeOffset CreatedAt);
 
-/// <summary>A message row. <see cref="RoomId"/> is the conversation or channel id.</summary>
+/// <summary>A message row. <see cref="RoomId"/> is the conversation or channel id. <see cref="VisibleTo"/> makes it
+/// private: only its sender and that user may see it (null: everyone who can see the room).</summary>
 [GenerateSerializer, Immutable, Alias("circul.MessageRecord")]
 public sealed record MessageRecord(
     string Id,

@@ -13,7 +13,10 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
         LEFT JOIN users u ON u.id = m.sender_id
         """;
 
-    private const string Visible = "m.deleted_at IS NULL AND (m.visible_to IS NULL OR m.visible_to = @viewer_id)";
+    // A private message (visible_to set) exists only for its sender and its visible_to user; filtering here, not
+    // after the query, keeps a page's limit counting only what the viewer can see.
+    private const string Visible =
+        "m.deleted_at IS NULL AND (m.visible_to IS NULL OR m.visible_to = @viewer_id OR m.sender_id = @viewer_id)";
 
     public async Task<StoredMessage?> GetMessageAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -66,7 +69,7 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
         return messages;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, string>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, bool publicOnly = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(roomIds);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -77,7 +80,9 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
 
         await using var connection = await dialect.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(
-            $"SELECT room_id, MAX(id) FROM messages WHERE {dialect.InList("room_id", "@room_ids")} AND deleted_at IS NULL GROUP BY room_id");
+            $"SELECT room_id, MAX(id) FROM messages WHERE {dialect.InList("room_id", "@room_ids")} AND deleted_at IS NULL"
+            + (publicOnly ? " AND visible_to IS NULL" : string.Empty)
+            + " GROUP BY room_id");
         dialect.AddStringList(command, "room_ids", roomIds);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

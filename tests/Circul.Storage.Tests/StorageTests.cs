@@ -382,20 +382,76 @@ public abstract class StorageTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task ListMessages_IncludesVisibleToMessagesOnlyForThatViewer()
+    public async Task ListMessages_IncludesAPrivateMessageOnlyForItsVisibleToUserAndItsSender()
     {
         var room = TestData.Unique("r");
         var prefix = TestData.Unique("m");
-        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 1), room, "alice"), null));
-        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 2), room, "system", visibleTo: "bob"), null));
-        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(TestData.MessageId(prefix, 3), room, "alice"), null));
+        string Id(int n) => TestData.MessageId(prefix, n);
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(1), room, "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(2), room, "bot", visibleTo: "bob"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(3), room, "alice"), null));
 
-        Assert.Equal([TestData.MessageId(prefix, 3), TestData.MessageId(prefix, 2), TestData.MessageId(prefix, 1)], await ListIdsAsync(room, 10, null, null, "bob"));
-        Assert.Equal([TestData.MessageId(prefix, 3), TestData.MessageId(prefix, 1)], await ListIdsAsync(room, 10, null, null, "carol"));
+        Assert.Equal([Id(3), Id(2), Id(1)], await ListIdsAsync(room, 10, null, null, "bob"));
+        Assert.Equal([Id(3), Id(2), Id(1)], await ListIdsAsync(room, 10, null, null, "bot"));
+        Assert.Equal([Id(3), Id(1)], await ListIdsAsync(room, 10, null, null, "carol"));
+        Assert.Equal([Id(3), Id(1)], await ListIdsAsync(room, 10, null, null, "alice"));
+        Assert.Equal("bob", (await Messages.GetMessageAsync(Id(2)))?.Message.VisibleTo);
+
         // Unread counts skip the viewer's own messages and those only someone else may see.
-        Assert.Equal(0, await Messages.CountMessagesAfterAsync(room, null, "alice"));
+        Assert.Equal(2, await Messages.CountMessagesAfterAsync(room, null, "bot")); // 1 and 3: its own 2 is not unread
         Assert.Equal(3, await Messages.CountMessagesAfterAsync(room, null, "bob"));
         Assert.Equal(2, await Messages.CountMessagesAfterAsync(room, null, "carol"));
+        Assert.Equal(0, await Messages.CountMessagesAfterAsync(room, null, "alice"));
+    }
+
+    [Fact]
+    public async Task ListMessages_PagesAroundPrivateMessages_CountingOnlyWhatTheViewerSees()
+    {
+        // 0..9, where 2, 4, 5 and 8 are private to bob (sent by the bot): carol sees 0 1 3 6 7 9.
+        var room = TestData.Unique("r");
+        var prefix = TestData.Unique("m");
+        string Id(int n) => TestData.MessageId(prefix, n);
+        int[] privateOnes = [2, 4, 5, 8];
+        for (var n = 0; n < 10; n++)
+        {
+            var message = privateOnes.Contains(n)
+                ? TestData.Message(Id(n), room, "bot", visibleTo: "bob")
+                : TestData.Message(Id(n), room, "alice");
+            await Writer.SubmitAsync(new InsertMessageOp(message, null));
+        }
+
+        // A bystander: every page is full (a filter after the query would return short pages).
+        Assert.Equal([Id(9), Id(7), Id(6)], await ListIdsAsync(room, 3, null, null, "carol"));
+        Assert.Equal([Id(3), Id(1), Id(0)], await ListIdsAsync(room, 3, Id(6), null, "carol"));
+        Assert.Equal([Id(7), Id(6), Id(3)], await ListIdsAsync(room, 3, null, Id(1), "carol"));
+        Assert.Equal([Id(7), Id(6)], await ListIdsAsync(room, 10, Id(8), Id(4), "carol"));
+        Assert.Equal([Id(9)], await ListIdsAsync(room, 3, null, Id(7), "carol"));
+
+        // The target and the sender see the private ones in the same pages.
+        Assert.Equal([Id(9), Id(8), Id(7)], await ListIdsAsync(room, 3, null, null, "bob"));
+        Assert.Equal([Id(5), Id(4), Id(3)], await ListIdsAsync(room, 3, Id(6), null, "bob"));
+        Assert.Equal([Id(4), Id(3), Id(2)], await ListIdsAsync(room, 3, null, Id(1), "bot"));
+        Assert.Equal([Id(8), Id(7), Id(6), Id(5)], await ListIdsAsync(room, 10, Id(9), Id(4), "bot"));
+    }
+
+    [Fact]
+    public async Task GetLastMessageIds_PublicOnly_SkipsPrivateMessages()
+    {
+        var room = TestData.Unique("r");
+        var onlyPrivate = TestData.Unique("r");
+        var prefix = TestData.Unique("m");
+        string Id(int n) => TestData.MessageId(prefix, n);
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(1), room, "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(2), room, "bot", visibleTo: "alice"), null));
+        await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(3), onlyPrivate, "bot", visibleTo: "alice"), null));
+
+        var any = await Messages.GetLastMessageIdsAsync([room, onlyPrivate]);
+        var publicOnly = await Messages.GetLastMessageIdsAsync([room, onlyPrivate], publicOnly: true);
+
+        Assert.Equal(Id(2), any[room]);
+        Assert.Equal(Id(3), any[onlyPrivate]);
+        Assert.Equal(Id(1), publicOnly[room]);
+        Assert.False(publicOnly.ContainsKey(onlyPrivate));
     }
 
     [Fact]
@@ -424,6 +480,7 @@ public abstract class StorageTests(StorageFixture fixture)
         Assert.False(bob.ContainsKey(roomC));
         Assert.Equal(await Messages.CountMessagesAfterAsync(roomA, TestData.MessageId(prefix, 2), "bob"), bob[roomA]);
         Assert.Equal(5, (await Messages.CountUnreadAsync("carol", [roomA]))[roomA]); // 1-4, and 5 which only she may see
+        Assert.Equal(4, (await Messages.CountUnreadAsync("system", [roomA]))[roomA]); // the private message's sender: 1-4
         Assert.Empty(await Messages.CountUnreadAsync("bob", []));
     }
 

@@ -92,7 +92,7 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
     public async Task<MessageDto> EditMessageAsync(string callerId, string messageId, string text)
     {
         RequireMember(callerId, "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         if (stored.Message.SenderId != callerId)
         {
             throw ApiException.Forbidden("only the sender can edit a message");
@@ -104,7 +104,7 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
     public async Task DeleteMessageAsync(string callerId, string messageId)
     {
         RequireMember(callerId, "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         if (stored.Message.SenderId != callerId)
         {
             throw ApiException.Forbidden("only the sender can delete a message");
@@ -116,14 +116,14 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
     public async Task AddReactionAsync(string callerId, string messageId, string emoji)
     {
         RequireMember(callerId, "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         await _messaging.AddReactionAsync(stored, callerId, emoji, _audience);
     }
 
     public async Task RemoveReactionAsync(string callerId, string messageId, string emoji)
     {
         RequireMember(callerId, "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         await _messaging.RemoveReactionAsync(stored, callerId, emoji, _audience);
     }
 

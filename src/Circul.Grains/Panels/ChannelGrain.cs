@@ -52,7 +52,7 @@ public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFac
     public async Task<MessageDto> EditMessageAsync(string panelId, string callerId, string messageId, string text)
     {
         var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None, notFound: "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         if (stored.Message.SenderId != callerId)
         {
             throw ApiException.Forbidden("only the sender can edit a message");
@@ -64,7 +64,7 @@ public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFac
     public async Task DeleteMessageAsync(string panelId, string callerId, string messageId)
     {
         var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None, notFound: "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         if (stored.Message.SenderId != callerId && (snapshot.InChannel(callerId, GrainKey) & Permission.ManageMessages) == 0)
         {
             throw ApiException.Forbidden("missing permission: manage_messages");
@@ -76,14 +76,14 @@ public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFac
     public async Task AddReactionAsync(string panelId, string callerId, string messageId, string emoji)
     {
         var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.AddReactions, notFound: "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         await _messaging.AddReactionAsync(stored, callerId, emoji, Audience(snapshot));
     }
 
     public async Task RemoveReactionAsync(string panelId, string callerId, string messageId, string emoji)
     {
         var snapshot = await RequirePermissionAsync(panelId, callerId, Permission.None, notFound: "message");
-        var stored = await _messaging!.RequireMessageAsync(messageId);
+        var stored = await _messaging!.RequireMessageAsync(messageId, callerId);
         await _messaging.RemoveReactionAsync(stored, callerId, emoji, Audience(snapshot));
     }
 
@@ -91,8 +91,9 @@ public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFac
     {
         await RequirePermissionAsync(panelId, callerId, Permission.None);
 
-        // This grain writes every message of its room, so its last id is the newest (loaded once per activation).
-        if (_messaging!.LastMessageId is { } newest)
+        // This grain writes every message of its room, so its newest id is the room's newest (loaded once per
+        // activation). Private messages included: a marker past a message the caller cannot see counts nothing extra.
+        if (_messaging!.NewestMessageId is { } newest)
         {
             await writer.SubmitAsync(new SetReadMarkerOp(GrainKey, callerId, newest));
         }

@@ -7,6 +7,9 @@ namespace Circul.Grains.Rooms;
 
 /// <summary>The message logic every room shares (DMs, groups, panel channels). Not a grain: the owning grain calls it
 /// inside its turns, so everything here runs one call at a time per room. Permission checks stay in the grain.</summary>
+/// <remarks>A private message (<see cref="MessageDraft.VisibleTo"/>, set only by the server for a webhook bot's private
+/// reply) exists only for its sender and its VisibleTo user: its events go to those two only, its mentions keep only
+/// the VisibleTo user, and for anyone else every by-id path answers as for a message that does not exist.</remarks>
 public sealed class RoomMessaging(
     string roomId,
     string? panelId,
@@ -22,21 +25,46 @@ public sealed class RoomMessaging(
     private readonly Queue<(string Sender, string Key)> _recentKeyOrder = new();
     private long _sends;
 
+    /// <summary>The newest message everyone in the room can see (private messages left out, so that a conversation's
+    /// <c>last_message_id</c> and its place in the list never reveal one to the others).</summary>
     public string? LastMessageId { get; private set; }
+
+    /// <summary>The newest message of any visibility: where "mark read" moves a read marker.</summary>
+    public string? NewestMessageId { get; private set; }
 
     public async Task LoadAsync()
     {
-        // A send accepted while the query ran (sends interleave) is newer than anything it can return: keep that one.
+        // A send accepted while the queries ran (sends interleave) is newer than anything they can return: keep that one.
         var sends = _sends;
-        var last = await messages.GetLastMessageIdsAsync([roomId]);
+        var newest = await messages.GetLastMessageIdsAsync([roomId]);
+        var newestPublic = await messages.GetLastMessageIdsAsync([roomId], publicOnly: true);
         if (sends == _sends)
         {
-            LastMessageId = last.TryGetValue(roomId, out var id) ? id : null;
+            NewestMessageId = newest.TryGetValue(roomId, out var id) ? id : null;
+            LastMessageId = newestPublic.TryGetValue(roomId, out var publicId) ? publicId : null;
         }
     }
 
+    /// <summary>Whether <paramref name="userId"/> may see <paramref name="message"/> at all, given that it can see the
+    /// room: always for a public message, only as its sender or VisibleTo user for a private one.</summary>
+    public static bool CanSee(MessageRecord message, string userId) =>
+        message.VisibleTo is null || message.VisibleTo == userId || message.SenderId == userId;
+
     public async Task<Accepted<MessageDto>> SendAsync(SenderDto sender, MessageDraft draft, string? idempotencyKey, RoomAudience audience, bool isSystem = false)
     {
+        if (draft.VisibleTo is { } visibleTo)
+        {
+            if (visibleTo == sender.Id)
+            {
+                throw ApiException.BadRequest("visible_to: a private message must be visible to a user other than its sender");
+            }
+
+            if (!audience.CanView(visibleTo))
+            {
+                throw ApiException.BadRequest("visible_to: must be a user who can see the room");
+            }
+        }
+
         string? fingerprint = null;
         if (idempotencyKey is not null)
         {
@@ -51,23 +79,34 @@ public sealed class RoomMessaging(
         if (draft.ReplyToId is not null)
         {
             var target = await messages.GetMessageAsync(draft.ReplyToId);
-            if (target is null || target.Message.RoomId != roomId)
+            // A private target is a message only its two users may answer, and a private reply only to what both see.
+            if (target is null || target.Message.RoomId != roomId || !CanSee(target.Message, sender.Id)
+                || (draft.VisibleTo is { } reader && !CanSee(target.Message, reader)))
             {
                 throw ApiException.BadRequest("reply_to_id must be a message of the same room");
             }
         }
 
-        var mentions = Mentions.Resolve(draft.Text, draft.Mentions, audience.CanView);
+        // A private message can only mention the one user who will read it.
+        var mentions = draft.VisibleTo is { } only
+            ? Mentions.Resolve(draft.Text, draft.Mentions, id => id == only)
+            : Mentions.Resolve(draft.Text, draft.Mentions, audience.CanView);
         var record = new MessageRecord(
             ids.NextId(), roomId, panelId, sender.Id, draft.Text, draft.Bold, draft.Italic, mentions, draft.ReplyToId,
-            isSystem, time.GetUtcNow(), null, null);
+            isSystem, time.GetUtcNow(), null, draft.VisibleTo);
         var dto = MessageMapper.ToDto(record, sender, []);
-        LastMessageId = record.Id;
+        NewestMessageId = record.Id;
+        if (record.VisibleTo is null)
+        {
+            LastMessageId = record.Id;
+        }
+
         _sends++;
 
+        var messageAudience = AudienceOf(record, audience);
         var newEvent = panelId is null
-            ? OutboundEvent.Create(EventTypes.MessageNew, new MessageNewPayload(roomId, dto), audience.Audience)
-            : OutboundEvent.Create(EventTypes.PanelMessage, new PanelMessagePayload(panelId, roomId, dto), audience.Audience);
+            ? OutboundEvent.Create(EventTypes.MessageNew, new MessageNewPayload(roomId, dto), messageAudience)
+            : OutboundEvent.Create(EventTypes.PanelMessage, new PanelMessagePayload(panelId, roomId, dto), messageAudience);
         OutboundEvent? mentionEvent = null;
         var mentioned = mentions.Where(m => m != sender.Id).ToArray();
         if (mentioned.Length > 0)
@@ -98,11 +137,12 @@ public sealed class RoomMessaging(
         return [.. page.Select(MessageMapper.ToDto)];
     }
 
-    /// <summary>The message if it belongs to this room and is not deleted; else 404.</summary>
-    public async Task<StoredMessage> RequireMessageAsync(string messageId)
+    /// <summary>The message if it belongs to this room, is not deleted and <paramref name="viewerId"/> may see it (a
+    /// private message only its sender and VisibleTo user); else 404, the same answer as for no message at all.</summary>
+    public async Task<StoredMessage> RequireMessageAsync(string messageId, string viewerId)
     {
         var stored = await messages.GetMessageAsync(messageId);
-        if (stored is null || stored.Message.RoomId != roomId)
+        if (stored is null || stored.Message.RoomId != roomId || !CanSee(stored.Message, viewerId))
         {
             throw ApiException.NotFound("message");
         }
@@ -115,7 +155,7 @@ public sealed class RoomMessaging(
         var editedAt = time.GetUtcNow();
         var edited = stored with { Message = stored.Message with { Text = text, EditedAt = editedAt } };
         var payload = new MessageEditedPayload(roomId, panelId, ChannelId, new EditedMessageDto(stored.Message.Id, text, editedAt));
-        var e = OutboundEvent.Create(EventTypes.MessageEdited, payload, audience.Audience);
+        var e = OutboundEvent.Create(EventTypes.MessageEdited, payload, AudienceOf(stored.Message, audience));
         await writer.SubmitAsync(new EditMessageOp(stored.Message.Id, text, editedAt), () => events.Publish(e));
         return MessageMapper.ToDto(edited);
     }
@@ -123,9 +163,9 @@ public sealed class RoomMessaging(
     public async Task DeleteAsync(StoredMessage stored, RoomAudience audience)
     {
         var payload = new MessageDeletedPayload(roomId, panelId, ChannelId, stored.Message.Id);
-        var e = OutboundEvent.Create(EventTypes.MessageDeleted, payload, audience.Audience);
+        var e = OutboundEvent.Create(EventTypes.MessageDeleted, payload, AudienceOf(stored.Message, audience));
         await writer.SubmitAsync(new DeleteMessageOp(stored.Message.Id, time.GetUtcNow()), () => events.Publish(e));
-        if (LastMessageId == stored.Message.Id)
+        if (LastMessageId == stored.Message.Id || NewestMessageId == stored.Message.Id)
         {
             await LoadAsync();
         }
@@ -139,7 +179,7 @@ public sealed class RoomMessaging(
         }
 
         var payload = new ReactionPayload(stored.Message.Id, emoji, userId, roomId, panelId, ChannelId);
-        var e = OutboundEvent.Create(EventTypes.ReactionAdded, payload, audience.Audience);
+        var e = OutboundEvent.Create(EventTypes.ReactionAdded, payload, AudienceOf(stored.Message, audience));
         await writer.SubmitAsync(new AddReactionOp(stored.Message.Id, emoji, userId, time.GetUtcNow()), () => events.Publish(e));
     }
 
@@ -151,11 +191,16 @@ public sealed class RoomMessaging(
         }
 
         var payload = new ReactionPayload(stored.Message.Id, emoji, userId, roomId, panelId, ChannelId);
-        var e = OutboundEvent.Create(EventTypes.ReactionRemoved, payload, audience.Audience);
+        var e = OutboundEvent.Create(EventTypes.ReactionRemoved, payload, AudienceOf(stored.Message, audience));
         await writer.SubmitAsync(new RemoveReactionOp(stored.Message.Id, emoji, userId), () => events.Publish(e));
     }
 
     private string? ChannelId => panelId is null ? null : roomId;
+
+    /// <summary>Who gets a message's events: the room's audience, narrowed for a private message to its sender and its
+    /// VisibleTo user (each still only while they can see the room).</summary>
+    private static EventAudience AudienceOf(MessageRecord message, RoomAudience room) =>
+        message.VisibleTo is { } visibleTo ? room.Among([message.SenderId, visibleTo]) : room.Audience;
 
     /// <summary>The first message of a retried send; 409 when the key was used for another room or body.</summary>
     private async Task<Accepted<MessageDto>?> FindIdempotentAsync(string senderId, string key, string fingerprint)

@@ -6,7 +6,8 @@ using Circul.Grains.Conversations;
 namespace Circul.Grains.Rooms;
 
 /// <summary>What an Idempotency-Key is bound to: a SHA-256 (lowercase hex) of the room and the validated body (text,
-/// bold, italic, mentions, reply_to_id). A retry hashes the same; the key reused for another room or body does not.</summary>
+/// bold, italic, mentions, reply_to_id, and visible_to when set). A retry hashes the same; the key reused for another
+/// room or body does not.</summary>
 public static class SendFingerprint
 {
     public static string Compute(string roomId, MessageDraft draft)
@@ -30,6 +31,12 @@ public static class SendFingerprint
 
             json.WriteEndArray();
             json.WriteStringValue(draft.ReplyToId);
+            if (draft.VisibleTo is not null)
+            {
+                // Only when set, so that the fingerprints of public sends stay what they were.
+                json.WriteStringValue(draft.VisibleTo);
+            }
+
             json.WriteEndArray();
         }
 
