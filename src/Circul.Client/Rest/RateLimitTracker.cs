@@ -8,6 +8,9 @@ namespace Circul.Client;
 /// are), and a global block after a global 429: lets the client wait instead of provoking a 429.</summary>
 internal sealed class RateLimitTracker(TimeProvider time)
 {
+    // The headers carry rounded seconds: arriving a hair early would still meet the old window.
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _exhaustedUntil = new();
     private long _globalUntilTicks;
 
@@ -42,7 +45,7 @@ internal sealed class RateLimitTracker(TimeProvider time)
         if (Header(headers, "X-RateLimit-Remaining") is { } remaining && remaining <= 0
             && Header(headers, "X-RateLimit-Reset-After") is { } resetAfter && resetAfter > 0)
         {
-            _exhaustedUntil[routeKey] = time.GetUtcNow() + TimeSpan.FromSeconds(resetAfter);
+            _exhaustedUntil[routeKey] = time.GetUtcNow() + TimeSpan.FromSeconds(resetAfter) + Margin;
         }
         else
         {

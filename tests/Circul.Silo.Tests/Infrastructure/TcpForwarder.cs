@@ -4,24 +4,30 @@ using System.Net.Sockets;
 namespace Circul.Silo.Tests.Infrastructure;
 
 /// <summary>Listens on a loopback port and pipes every connection to another endpoint: lets a test make a database
-/// "come up" at an address the silo was already configured with.</summary>
+/// "come up" at an address the silo was already configured with, cut a client's connections without the server
+/// closing them (<see cref="DropConnections"/>), or point a client's fixed address at a restarted server
+/// (<see cref="Retarget"/>).</summary>
 public sealed class TcpForwarder : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly string _targetHost;
-    private readonly int _targetPort;
+    private volatile int _targetPort;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _clients = [];
     private readonly Task _acceptLoop;
 
     public TcpForwarder(int port, string targetHost, int targetPort)
     {
+        Port = port;
         _targetHost = targetHost;
         _targetPort = targetPort;
         _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         _acceptLoop = AcceptAsync();
     }
+
+    /// <summary>The loopback port this forwarder listens on.</summary>
+    public int Port { get; }
 
     /// <summary>A loopback port that nothing listens on (it was free a moment ago).</summary>
     public static int FreePort()
@@ -31,6 +37,33 @@ public sealed class TcpForwarder : IAsyncDisposable
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         return port;
+    }
+
+    /// <summary>New connections go to <paramref name="port"/>; open ones stay where they are.</summary>
+    public void Retarget(int port) => _targetPort = port;
+
+    /// <summary>Cuts every open connection at the TCP level (no WebSocket close frame reaches either side).</summary>
+    public void DropConnections()
+    {
+        lock (_clients)
+        {
+            foreach (var client in _clients)
+            {
+                try
+                {
+                    // Linger 0: a reset, as when a network path dies, rather than an orderly FIN.
+                    client.Client?.LingerState = new LingerOption(true, 0);
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException)
+                {
+                    // That pipe had already ended.
+                }
+
+                client.Dispose();
+            }
+
+            _clients.Clear();
+        }
     }
 
     public async ValueTask DisposeAsync()
