@@ -58,7 +58,8 @@ public sealed class RestClientTests(SqliteSiloFixture fixture) : IClassFixture<S
         var edited = await rest.EditMessageAsync(sent.Id, "hello again");
         Assert.Equal("hello again", edited.Text);
         Assert.NotNull(edited.EditedAt);
-        var reacted = await rest.AddReactionAsync(sent.Id, "👍");
+        await rest.AddReactionAsync(sent.Id, "👍");
+        var reacted = Assert.Single(await rest.GetChannelMessagesAsync(world.PanelId, world.GeneralId), m => m.Id == sent.Id);
         Assert.Equal([world.BotAccount.Id], Assert.Single(reacted.Reactions).UserIds);
         await rest.RemoveReactionAsync(sent.Id, "👍");
         var history = await rest.GetChannelMessagesAsync(world.PanelId, world.GeneralId, new MessageQuery { Limit = 10 });

@@ -62,7 +62,7 @@ public class MessageContext
         SendToRoomAsync(text, options, cancellationToken);
 
     /// <summary>Reacts to the message.</summary>
-    public Task<Message> ReactAsync(string emoji, CancellationToken cancellationToken = default) =>
+    public Task ReactAsync(string emoji, CancellationToken cancellationToken = default) =>
         Bot.Rest.AddReactionAsync(Message.Id, emoji, cancellationToken);
 
     private Task<Message> SendToRoomAsync(string text, SendMessageOptions? options, CancellationToken cancellationToken) =>

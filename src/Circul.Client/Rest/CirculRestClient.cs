@@ -152,8 +152,8 @@ public sealed class CirculRestClient : IDisposable
         SendAsync(HttpMethod.Delete, $"api/messages/{Esc(messageId)}", null, cancellationToken);
 
     /// <summary>Adds the caller's reaction (idempotent).</summary>
-    public Task<Message> AddReactionAsync(string messageId, string emoji, CancellationToken cancellationToken = default) =>
-        SendAsync<Message>(HttpMethod.Post, $"api/messages/{Esc(messageId)}/reactions", new { emoji }, cancellationToken);
+    public Task AddReactionAsync(string messageId, string emoji, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/messages/{Esc(messageId)}/reactions", new { emoji }, cancellationToken);
 
     /// <summary>Removes the caller's reaction.</summary>
     public Task RemoveReactionAsync(string messageId, string emoji, CancellationToken cancellationToken = default) =>
@@ -255,9 +255,9 @@ public sealed class CirculRestClient : IDisposable
     public Task<IReadOnlyList<PanelMember>> GetMembersAsync(string panelId, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<PanelMember>>(HttpMethod.Get, $"api/panels/{Esc(panelId)}/members", null, cancellationToken);
 
-    /// <summary>Gives a member a role (<c>manage_roles</c>).</summary>
-    public Task AddMemberRoleAsync(string panelId, string userId, string roleId, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Put, $"api/panels/{Esc(panelId)}/members/{Esc(userId)}/roles/{Esc(roleId)}", null, cancellationToken);
+    /// <summary>Gives a member a role (<c>manage_roles</c>); returns the member.</summary>
+    public Task<PanelMember> AddMemberRoleAsync(string panelId, string userId, string roleId, CancellationToken cancellationToken = default) =>
+        SendAsync<PanelMember>(HttpMethod.Put, $"api/panels/{Esc(panelId)}/members/{Esc(userId)}/roles/{Esc(roleId)}", null, cancellationToken);
 
     /// <summary>Takes a role from a member (<c>manage_roles</c>).</summary>
     public Task RemoveMemberRoleAsync(string panelId, string userId, string roleId, CancellationToken cancellationToken = default) =>
