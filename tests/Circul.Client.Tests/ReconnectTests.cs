@@ -17,7 +17,7 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
         fixture.ThrowIfUnavailable();
         var siloPort = new Uri(fixture.BaseUrl).Port;
         await using var forwarder = new TcpForwarder(TcpForwarder.FreePort(), "127.0.0.1", siloPort);
-        await using var world = await BotWorld.CreateAsync(fixture, serverUrl: $"http://127.0.0.1:{ForwarderPort(forwarder)}");
+        await using var world = await BotWorld.CreateAsync(fixture, serverUrl: $"http://127.0.0.1:{forwarder.Port}");
         var counts = CountMessages(world.Bot, out var messages);
         var resumed = new EventRecorder<ResumedEventArgs>();
         var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
@@ -49,6 +49,34 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task StalledConnection_IsDetectedByTheHeartbeat_AndResumed()
+    {
+        fixture.ThrowIfUnavailable();
+        await using var forwarder = new TcpForwarder(TcpForwarder.FreePort(), "127.0.0.1", new Uri(fixture.BaseUrl).Port);
+        var options = BotWorld.FastOptions();
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
+        await using var world = await BotWorld.CreateAsync(fixture, options, $"http://127.0.0.1:{forwarder.Port}");
+        var counts = CountMessages(world.Bot, out var messages);
+        var resumed = new EventRecorder<ResumedEventArgs>();
+        var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
+        world.Bot.Resumed += resumed.Handler;
+        world.Bot.Disconnected += disconnected.Handler;
+        await world.Bot.StartAsync();
+        var session = world.Bot.SessionId;
+
+        forwarder.StallConnections();
+        var during = await world.OwnerSaysAsync("while the path was dead");
+
+        var replay = await resumed.WaitForAsync(_ => true, "resumed after the heartbeat noticed the dead connection");
+        Assert.True(replay.ReplayedEvents >= 1, $"the replay should hold the missed message, had {replay.ReplayedEvents} events");
+        await messages.WaitForAsync(m => m.Message.Id == during.Str("id"), "the message sent while the path was dead");
+        Assert.Equal(session, world.Bot.SessionId);
+        var drop = await disconnected.WaitForAsync(_ => true, "the dropped connection");
+        Assert.Null(drop.CloseCode);
+        Assert.Equal(1, Assert.Single(counts).Value);
+    }
+
+    [Fact]
     public async Task SiloRestart_Closes4004_AndTheNewSessionCatchesUpOnMissedMessagesOnce()
     {
         fixture.ThrowIfUnavailable();
@@ -66,7 +94,7 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
         (await owner.PostAsync($"/api/panels/{panelId}/bots", new { bot_id = botId })).Expect(HttpStatusCode.Created);
         var generalId = (await owner.GetAsync($"/api/panels/{panelId}/channels")).Expect(HttpStatusCode.OK).Json.Items().Single().Str("id");
 
-        await using var bot = new CirculBot($"http://127.0.0.1:{ForwarderPort(forwarder)}", botToken, BotWorld.FastOptions());
+        await using var bot = new CirculBot($"http://127.0.0.1:{forwarder.Port}", botToken, BotWorld.FastOptions());
         var counts = CountMessages(bot, out var messages);
         var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
         var restarted = new EventRecorder<SessionRestartedEventArgs>();
@@ -141,8 +169,6 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
         Assert.Null(error.CloseCode);
         Assert.Equal(1, bot.GatewayConnectAttempts);
     }
-
-    private static int ForwarderPort(TcpForwarder forwarder) => forwarder.Port;
 
     /// <summary>Counts handler invocations per message id (every message of every room reaches MessageReceived).</summary>
     private static ConcurrentDictionary<string, int> CountMessages(CirculBot bot, out EventRecorder<MessageContext> recorder)

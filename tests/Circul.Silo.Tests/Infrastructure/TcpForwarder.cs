@@ -15,6 +15,8 @@ public sealed class TcpForwarder : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _clients = [];
     private readonly Task _acceptLoop;
+    private long _nextPipe;
+    private long _stalledBelow;
 
     public TcpForwarder(int port, string targetHost, int targetPort)
     {
@@ -66,6 +68,10 @@ public sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
+    /// <summary>Open connections stop carrying bytes (both ways) but stay open: a dead network path that neither end
+    /// has noticed. New connections work.</summary>
+    public void StallConnections() => Interlocked.Exchange(ref _stalledBelow, Interlocked.Read(ref _nextPipe));
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -102,18 +108,18 @@ public sealed class TcpForwarder : IAsyncDisposable
                 _clients.Add(outbound);
             }
 
-            _ = PipeAsync(inbound, outbound);
+            _ = PipeAsync(inbound, outbound, Interlocked.Increment(ref _nextPipe) - 1);
         }
     }
 
-    private async Task PipeAsync(TcpClient inbound, TcpClient outbound)
+    private async Task PipeAsync(TcpClient inbound, TcpClient outbound, long pipe)
     {
         try
         {
             await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
             var a = inbound.GetStream();
             var b = outbound.GetStream();
-            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+            await Task.WhenAny(CopyAsync(a, b, pipe), CopyAsync(b, a, pipe));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -123,6 +129,27 @@ public sealed class TcpForwarder : IAsyncDisposable
         {
             inbound.Dispose();
             outbound.Dispose();
+        }
+    }
+
+    private async Task CopyAsync(Stream from, Stream to, long pipe)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await from.ReadAsync(buffer, _stop.Token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            if (pipe < Interlocked.Read(ref _stalledBelow))
+            {
+                // Stalled: swallow everything until the other direction ends or the forwarder stops.
+                await Task.Delay(Timeout.Infinite, _stop.Token);
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 }
