@@ -301,7 +301,7 @@ public sealed class CirculBot : IAsyncDisposable
                 await OnReadyAsync(p).ConfigureAwait(false);
                 break;
             case "resumed":
-                _logger.LogInformation("Session {SessionId} resumed ({Replayed} events replayed)", _gateway.SessionId, _gateway.EventsSinceConnect);
+                _logger.Resumed(_gateway.SessionId, _gateway.EventsSinceConnect);
                 await FireAsync(Resumed, new ResumedEventArgs { SessionId = _gateway.SessionId ?? "", ReplayedEvents = _gateway.EventsSinceConnect }, frame.Type)
                     .ConfigureAwait(false);
                 break;
@@ -398,7 +398,7 @@ public sealed class CirculBot : IAsyncDisposable
         var lost = _gateway.LostSessionId;
         _gateway.LostSessionId = null;
         var isReconnect = Interlocked.Increment(ref _sessions) > 1;
-        _logger.LogInformation("Ready as {Name} ({Id}), session {SessionId}", me.Name, me.Id, sessionId);
+        _logger.Ready(me.Name, me.Id, sessionId);
         await LoadCacheAsync().ConfigureAwait(false);
         await FireAsync(Ready, new ReadyEventArgs { User = me, SessionId = sessionId, IsReconnect = isReconnect }, "ready").ConfigureAwait(false);
         _firstReady.TrySetResult();
@@ -428,7 +428,7 @@ public sealed class CirculBot : IAsyncDisposable
         }
         catch (Exception e) when (e is CirculApiException or HttpRequestException)
         {
-            _logger.LogError(e, "Loading panels and channels failed; the cache keeps its previous state");
+            _logger.CacheLoadFailed(e);
         }
     }
 
@@ -443,7 +443,7 @@ public sealed class CirculBot : IAsyncDisposable
             }
             catch (Exception e) when (e is CirculApiException or HttpRequestException)
             {
-                _logger.LogWarning(e, "Loading panel {PanelId} after joining it failed", panelId);
+                _logger.PanelLoadFailed(e, panelId);
             }
         }
         else
@@ -573,7 +573,7 @@ public sealed class CirculBot : IAsyncDisposable
         }
         catch (Exception e) when (e is CirculApiException or HttpRequestException)
         {
-            _logger.LogWarning(e, "Catch-up could not list conversations");
+            _logger.CatchUpListFailed(e);
         }
 
         foreach (var (roomId, (panelId, after)) in rooms)
@@ -584,7 +584,7 @@ public sealed class CirculBot : IAsyncDisposable
             }
             catch (Exception e) when (e is CirculApiException or HttpRequestException)
             {
-                _logger.LogWarning(e, "Catch-up of room {RoomId} failed", roomId);
+                _logger.CatchUpRoomFailed(e, roomId);
             }
         }
 
@@ -601,7 +601,7 @@ public sealed class CirculBot : IAsyncDisposable
             handed++;
         }
 
-        _logger.LogInformation("Catch-up after the session restart: {Count} missed messages in {Rooms} rooms", handed, rooms.Count);
+        _logger.CaughtUp(handed, rooms.Count);
         return handed;
     }
 
@@ -673,7 +673,7 @@ public sealed class CirculBot : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "A handler of {EventType} failed", eventType);
+            _logger.HandlerFailed(e, eventType);
             HandlerFailed?.Invoke(new HandlerFailedEventArgs { EventType = eventType, Exception = e });
         }
     }

@@ -80,7 +80,7 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
 
             if (closeCode == 4001)
             {
-                logger.LogWarning("Gateway closed with 4001 ({Reason}): the token was revoked; not reconnecting", reason);
+                logger.TokenRevoked(reason);
                 SessionId = null;
                 await onDisconnected(new DisconnectedEventArgs { CloseCode = closeCode, Reason = reason }).ConfigureAwait(false);
                 throw new CirculGatewayException($"the token was revoked (4001 {reason})", 4001);
@@ -93,9 +93,7 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
                 delay = wait;
             }
 
-            logger.LogInformation(
-                "Gateway disconnected ({Code} {Reason}); reconnecting in {Delay} (resume: {Resume})",
-                closeCode?.ToString(CultureInfo.InvariantCulture) ?? "no close code", reason, delay, SessionId is not null);
+            logger.Reconnecting(closeCode?.ToString(CultureInfo.InvariantCulture) ?? "no close code", reason, delay, SessionId is not null);
             await onDisconnected(new DisconnectedEventArgs
             {
                 CloseCode = closeCode, Reason = reason, Exception = error, WillReconnect = true, ReconnectDelay = delay,
@@ -229,7 +227,7 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
                         Interlocked.Increment(ref _pongsSincePing);
                         continue;
                     case "invalid_session":
-                        logger.LogInformation("Session {SessionId} could not be resumed; a new one starts", SessionId);
+                        logger.SessionInvalid(SessionId);
                         LostSessionId = SessionId ?? LostSessionId;
                         SessionId = null;
                         LastSeq = 0;
@@ -292,7 +290,7 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
         {
             if (Interlocked.Exchange(ref _pongsSincePing, 0) == 0)
             {
-                logger.LogWarning("No pong within {Interval}: dropping the connection to resume", interval);
+                logger.HeartbeatMissed(interval);
                 socket.Abort();
                 return;
             }

@@ -390,7 +390,7 @@ public sealed class CirculRestClient : IDisposable
                         _limits.BlockGlobally(retryAfter);
                     }
 
-                    _logger.LogInformation("Rate limited on {Method} {Path}: retrying in {RetryAfter}", method.Method, path, retryAfter);
+                    _logger.RateLimitedRetrying(method.Method, path, retryAfter);
                     await Task.Delay(retryAfter, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -409,7 +409,7 @@ public sealed class CirculRestClient : IDisposable
     private async Task DelayTransientAsync(int attempt, HttpMethod method, string path, string reason, CancellationToken cancellationToken)
     {
         var delay = _options.TransientRetryDelay * Math.Pow(2, attempt - 1);
-        _logger.LogWarning("{Method} {Path} failed ({Reason}): retry {Attempt} in {Delay}", method.Method, path, reason, attempt, delay);
+        _logger.TransientRetry(method.Method, path, reason, attempt, delay);
         await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
