@@ -51,6 +51,7 @@ public static class WebAssets
         @media (prefers-color-scheme: dark) { :root { --fg: #e6e7ea; --bg: #16171a; --card: #202226; --muted: #a4a9b2;
           --line: #3a3d44; --accent: #7b86ff; --accent-fg: #0b0c10; --danger: #ff8a80; --ok: #7ee09a; } }
         * { box-sizing: border-box; }
+        [hidden] { display: none !important; }
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
         a { color: var(--accent); }
         .skip { position: absolute; left: -9999px; top: 0; }
