@@ -295,6 +295,32 @@ public sealed class OAuthConsentTests(WebSiloFixture fixture, Chromium chromium)
         Assert.DoesNotContain(cookies, c => c.Name == "circul_session");
     }
 
+    [Fact]
+    public async Task NotYou_LogsOutAndBackInAsSomeoneElse_ReturningToTheConsentPage()
+    {
+        var receiver = await NewReceiverAsync();
+        var developer = await NewHumanAsync();
+        var app = await NewAppAsync(developer, receiver.CallbackUri);
+        var wrong = await NewHumanAsync();
+        var admin = await NewHumanAsync();
+        var panel = await NewPanelAsync(admin);
+        var page = await NewPageAsync();
+        await LoginAsync(page, wrong);
+        await page.GotoAsync(AuthorizeUrl(app.Id, receiver.CallbackUri));
+        var consentUrl = page.Url;
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Log out" }).Last.ClickAsync();
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        Assert.StartsWith(BaseUrl + "/login?returnUrl=", page.Url);
+        await SubmitLoginAsync(page, admin);
+
+        Assert.Equal(consentUrl, page.Url);
+        Assert.Contains(admin.Name, await page.Locator("header").InnerTextAsync());
+        await page.GetByLabel("Panel", new() { Exact = true }).SelectOptionAsync(panel.Id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
+        Assert.Equal(panel.Id, QueryOf(await receiver.FirstRequestAsync())["panel_id"]);
+    }
+
     private async Task AddByOAuthAsync(BotClient admin, string botId, string redirectUri, string panelId)
     {
         var page = await NewPageAsync();

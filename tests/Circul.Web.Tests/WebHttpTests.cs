@@ -217,6 +217,11 @@ public sealed class WebHttpTests(WebSiloFixture fixture) : SiloTestBase(fixture)
         Assert.StartsWith("text/html", page.ContentHeaders.ContentType!.MediaType);
         Assert.Null(page.Location);
 
+        web.Headers["Accept"] = "application/json";
+        var json = await web.GetAsync("/oauth/authorize?bot_id=bot-nope&redirect_uri=https%3A%2F%2Fa.example%2F");
+        Assert.Equal(HttpStatusCode.NotFound, json.Status);
+        Assert.Equal("There is no application with this bot_id.", JsonDocument.Parse(json.Html).RootElement.Str("error"));
+
         var api = await web.GetAsync("/api/apps");
         Assert.Equal(HttpStatusCode.Unauthorized, api.Status);
         Assert.StartsWith("application/json", api.ContentHeaders.ContentType!.MediaType);

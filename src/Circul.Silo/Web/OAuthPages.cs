@@ -47,7 +47,8 @@ public static class OAuthPages
         await store.AddOAuthStateAsync(
             new OAuthStateRecord(Secrets.HashToken(state), user.SessionHash, user.UserId, bot.Id, redirectUri, now, now + StateLifetime, null),
             context.RequestAborted);
-        return ConsentPage(user, bot, redirectUri, state, panels);
+        var here = context.Request.Path + context.Request.QueryString;
+        return ConsentPage(user, bot, redirectUri, state, panels, here);
     }
 
     public static async Task<IResult> DecideAsync(HttpContext context, WebSessions sessions, IGrainFactory grains, IWebStore store, WebClock clock)
@@ -167,7 +168,7 @@ public static class OAuthPages
             .OrderBy(p => p.Item2, StringComparer.CurrentCultureIgnoreCase)];
     }
 
-    private static HtmlResult ConsentPage(WebUser user, UserRecord bot, string redirectUri, string state, List<(string Id, string Name)> panels)
+    private static HtmlResult ConsentPage(WebUser user, UserRecord bot, string redirectUri, string state, List<(string Id, string Name)> panels, string here)
     {
         var target = new Uri(redirectUri);
         var picker = panels.Count == 0
@@ -190,7 +191,7 @@ public static class OAuthPages
                   {(bot.Description.Length == 0 ? "" : $"<p>{Html.E(bot.Description)}</p>")}
                 </div>
               </div>
-              <p class="hint">Signed in as {Html.E(user.Name)}. Not you? <a href="/logout">Log out</a>.</p>
+              <p class="hint">Signed in as {Html.E(user.Name)}. Not you? <a href="/logout?returnUrl={Html.E(Uri.EscapeDataString(here))}">Log out</a> and log in as someone else.</p>
               <form method="post" action="/oauth/authorize">
                 {Html.FormToken(user.FormToken)}
                 <input type="hidden" name="state" value="{Html.E(state)}">

@@ -154,19 +154,24 @@ public static partial class WebPages
         return TypedResults.Redirect(target);
     }
 
-    public static async Task<IResult> LogoutFormAsync(HttpContext context, WebSessions sessions)
+    public static async Task<IResult> LogoutFormAsync(HttpContext context, WebSessions sessions, string? returnUrl)
     {
+        var target = LocalReturnUrl.Sanitize(returnUrl);
         var user = await sessions.FindAsync(context);
         if (user is null)
         {
-            return TypedResults.Redirect("/login");
+            return TypedResults.Redirect(LoginUrl(target));
         }
 
         var main = $"""
             <h1>Log out</h1>
             <section>
               <p>End this browser session on every server. Your bots and API tokens are not affected.</p>
-              <form method="post" action="/logout">{Html.FormToken(user.FormToken)}<button type="submit">Log out</button></form>
+              <form method="post" action="/logout">
+                {Html.FormToken(user.FormToken)}
+                <input type="hidden" name="returnUrl" value="{Html.E(target)}">
+                <button type="submit">Log out</button>
+              </form>
             </section>
             """;
         return new HtmlResult(200, Html.Page("Log out", user, main));
@@ -174,10 +179,14 @@ public static partial class WebPages
 
     public static async Task<IResult> LogoutAsync(HttpContext context, WebSessions sessions)
     {
-        var (user, _) = await ReadSignedInFormAsync(context, sessions);
+        var (user, form) = await ReadSignedInFormAsync(context, sessions);
         await sessions.SignOutAsync(context, user);
-        return TypedResults.Redirect("/login");
+        return TypedResults.Redirect(LoginUrl(LocalReturnUrl.Sanitize(form["returnUrl"].ToString())));
     }
+
+    /// <summary>The login form, coming back to <paramref name="returnUrl"/> (already local) afterwards.</summary>
+    private static string LoginUrl(string returnUrl) =>
+        returnUrl == LocalReturnUrl.Default ? "/login" : "/login?returnUrl=" + Uri.EscapeDataString(returnUrl);
 
     private static HtmlResult LoginPage(HttpContext context, int status, string? error, string returnUrl, string username)
     {
@@ -234,8 +243,24 @@ public static partial class WebPages
                 user = await context.RequestServices.GetRequiredService<WebSessions>().FindAsync(context);
             }
 
-            return ErrorPage(status, status == 503 ? "The service is briefly unavailable. Reload the page in a moment." : e.Message, user);
+            var message = status == 503 ? "The service is briefly unavailable. Reload the page in a moment." : e.Message;
+            if (WantsJson(context.Request))
+            {
+                return TypedResults.Json(new ErrorDto(message), CirculJson.Options, statusCode: status);
+            }
+
+            return ErrorPage(status, message, user);
         }
+    }
+
+    /// <summary>A client of <c>/oauth</c> asking for JSON and not for HTML (a script checking a link, not a browser)
+    /// gets the contract's <c>{"error": …}</c> body instead of the page.</summary>
+    private static bool WantsJson(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        return request.Path.StartsWithSegments("/oauth")
+            && accept.Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
     }
 
     private static int? Status(Exception e) => e switch
