@@ -65,14 +65,15 @@ internal sealed class SqlWebStore(SqlDialect dialect) : IWebStore
 
         await using var command = lease.Connection.CreateCommand(
             """
-            INSERT INTO oauth_states (hash, session_hash, user_id, bot_id, redirect_uri, created_at, expires_at, consumed_at)
-            VALUES (@hash, @session_hash, @user_id, @bot_id, @redirect_uri, @created_at, @expires_at, NULL)
+            INSERT INTO oauth_states (hash, session_hash, user_id, bot_id, redirect_uri, client_state, created_at, expires_at, consumed_at)
+            VALUES (@hash, @session_hash, @user_id, @bot_id, @redirect_uri, @client_state, @created_at, @expires_at, NULL)
             """);
         command.AddText("hash", state.Hash);
         command.AddText("session_hash", state.SessionHash);
         command.AddText("user_id", state.UserId);
         command.AddText("bot_id", state.BotId);
         command.AddText("redirect_uri", state.RedirectUri);
+        command.AddText("client_state", state.ClientState);
         command.AddTimestamp(dialect, "created_at", state.CreatedAt);
         command.AddTimestamp(dialect, "expires_at", state.ExpiresAt);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +85,7 @@ internal sealed class SqlWebStore(SqlDialect dialect) : IWebStore
         await using var connection = await dialect.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(
             """
-            SELECT hash, session_hash, user_id, bot_id, redirect_uri, created_at, expires_at, consumed_at
+            SELECT hash, session_hash, user_id, bot_id, redirect_uri, client_state, created_at, expires_at, consumed_at
             FROM oauth_states WHERE hash = @hash
             """);
         command.AddText("hash", hash);
@@ -96,8 +97,8 @@ internal sealed class SqlWebStore(SqlDialect dialect) : IWebStore
 
         return new OAuthStateRecord(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-            dialect.GetTimestamp(reader, 5), dialect.GetTimestamp(reader, 6),
-            reader.IsDBNull(7) ? null : dialect.GetTimestamp(reader, 7));
+            reader.GetNullableString(5), dialect.GetTimestamp(reader, 6), dialect.GetTimestamp(reader, 7),
+            reader.IsDBNull(8) ? null : dialect.GetTimestamp(reader, 8));
     }
 
     public async Task<bool> TryConsumeOAuthStateAsync(string hash, string sessionHash, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -59,5 +59,5 @@ public abstract class WebStoreTests(StorageFixture fixture)
 
     private static OAuthStateRecord NewState(DateTimeOffset now) => new(
         TestData.Unique("st"), TestData.Unique("session"), TestData.Unique("u"), TestData.Unique("bot"), "https://a.example/cb?x=1",
-        now, now.AddMinutes(15), null);
+        "bot's own state ☂", now, now.AddMinutes(15), null);
 }

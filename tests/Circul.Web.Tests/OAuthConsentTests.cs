@@ -62,6 +62,33 @@ public sealed class OAuthConsentTests(WebSiloFixture fixture, Chromium chromium)
     }
 
     [Fact]
+    public async Task TheBotsOwnState_ComesBackUnchanged_OnAuthorizeAndOnCancel()
+    {
+        var receiver = await NewReceiverAsync();
+        var developer = await NewHumanAsync();
+        var app = await NewAppAsync(developer, receiver.CallbackUri);
+        var admin = await NewHumanAsync();
+        var panel = await NewPanelAsync(admin);
+        const string botState = "csrf 42&x=ü/?";
+        var page = await NewPageAsync();
+        await LoginAsync(page, admin);
+
+        await page.GotoAsync(AuthorizeUrl(app.Id, receiver.CallbackUri) + "&state=" + Uri.EscapeDataString(botState));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        var cancelled = QueryOf(await receiver.FirstRequestAsync());
+        Assert.Equal(botState, cancelled["state"]);
+        Assert.Equal("access_denied", cancelled["error"]);
+
+        await page.GotoAsync(AuthorizeUrl(app.Id, receiver.CallbackUri) + "&state=" + Uri.EscapeDataString(botState));
+        await page.GetByLabel("Panel", new() { Exact = true }).SelectOptionAsync(panel.Id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
+        await page.WaitForURLAsync(receiver.CallbackUri + "?panel_id=**");
+        var authorized = QueryOf(receiver.Requests.Last());
+        Assert.Equal(botState, authorized["state"]);
+        Assert.Equal(panel.Id, authorized["panel_id"]);
+    }
+
+    [Fact]
     public async Task ConsentPage_ListsManagedPanelsWithoutTheBot_AndShowsBotName()
     {
         var receiver = await NewReceiverAsync();

@@ -16,6 +16,7 @@ namespace Circul.Silo.Web;
 public static class OAuthPages
 {
     public const string StatePrefix = "st_";
+    public const int MaxClientStateLength = 500;
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(15);
 
     public static RouteGroupBuilder MapOAuthPages(this RouteGroupBuilder pages)
@@ -33,6 +34,13 @@ public static class OAuthPages
             throw new WebError(400, "This authorize link needs exactly one bot_id and one redirect_uri.");
         }
 
+        // The bot's own optional state (as in Discord's and Slack's OAuth) comes back to it on the redirect unchanged.
+        if (query["state"].Count > 1 || query["state"].ToString().Length > MaxClientStateLength)
+        {
+            throw new WebError(400, $"This authorize link's state must be one value of at most {MaxClientStateLength} characters.");
+        }
+
+        var clientState = query["state"].Count == 1 ? query["state"].ToString() : null;
         var redirectUri = query["redirect_uri"].ToString();
         var bot = await RequireAppAsync(grains, query["bot_id"].ToString(), redirectUri);
         var user = await sessions.FindAsync(context);
@@ -45,7 +53,7 @@ public static class OAuthPages
         var state = Secrets.NewToken(StatePrefix);
         var now = clock.Now;
         await store.AddOAuthStateAsync(
-            new OAuthStateRecord(Secrets.HashToken(state), user.SessionHash, user.UserId, bot.Id, redirectUri, now, now + StateLifetime, null),
+            new OAuthStateRecord(Secrets.HashToken(state), user.SessionHash, user.UserId, bot.Id, redirectUri, clientState, now, now + StateLifetime, null),
             context.RequestAborted);
         var here = context.Request.Path + context.Request.QueryString;
         return ConsentPage(user, bot, redirectUri, state, panels, here);
@@ -78,7 +86,7 @@ public static class OAuthPages
         {
             case "cancel":
                 await ConsumeAsync(store, stateHash, user, clock, context);
-                return TypedResults.Redirect(WithQuery(record.RedirectUri, [("error", "access_denied")]));
+                return TypedResults.Redirect(WithQuery(record.RedirectUri, WithClientState(record, [("error", "access_denied")])));
 
             case "authorize":
                 var panelId = form["panel_id"].ToString();
@@ -96,7 +104,8 @@ public static class OAuthPages
 
                 await ConsumeAsync(store, stateHash, user, clock, context);
                 var panelName = await panel.AuthorizeBotAsync(user.UserId, bot.Id);
-                return TypedResults.Redirect(WithQuery(record.RedirectUri, [("panel_id", panelId), ("panel_name", panelName), ("bot", bot.Name)]));
+                return TypedResults.Redirect(WithQuery(
+                    record.RedirectUri, WithClientState(record, [("panel_id", panelId), ("panel_name", panelName), ("bot", bot.Name)])));
 
             default:
                 throw new WebError(400, "Choose Authorize or Cancel.");
@@ -125,6 +134,9 @@ public static class OAuthPages
 
         return builder.ToString();
     }
+
+    private static IEnumerable<(string Name, string Value)> WithClientState(OAuthStateRecord record, (string Name, string Value)[] parameters) =>
+        record.ClientState is null ? parameters : [.. parameters, ("state", record.ClientState)];
 
     private static async Task ConsumeAsync(IWebStore store, string stateHash, WebUser user, WebClock clock, HttpContext context)
     {

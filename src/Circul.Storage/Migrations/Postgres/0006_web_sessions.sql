@@ -16,6 +16,7 @@ CREATE TABLE oauth_states (
     user_id      text COLLATE "C" NOT NULL,
     bot_id       text COLLATE "C" NOT NULL,
     redirect_uri text             NOT NULL,
+    client_state text             NULL,
     created_at   timestamptz      NOT NULL,
     expires_at   timestamptz      NOT NULL,
     consumed_at  timestamptz      NULL

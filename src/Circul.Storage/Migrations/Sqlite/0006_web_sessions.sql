@@ -16,6 +16,7 @@ CREATE TABLE oauth_states (
     user_id      TEXT    NOT NULL,
     bot_id       TEXT    NOT NULL,
     redirect_uri TEXT    NOT NULL,
+    client_state TEXT    NULL,
     created_at   INTEGER NOT NULL,
     expires_at   INTEGER NOT NULL,
     consumed_at  INTEGER NULL
