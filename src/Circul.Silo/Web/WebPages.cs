@@ -3,6 +3,7 @@ using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Accounts;
 using Circul.Grains.Hosting;
+using Circul.Silo.Observability;
 using Circul.Silo.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -226,6 +227,12 @@ public static partial class WebPages
     {
         var context = invocation.HttpContext;
         ApplyPageHeaders(context.Response, null);
+        if (!StorageGate.IsReady(context))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return ErrorPage(503, "The service is starting or its database is unreachable. Reload the page in a moment.", null);
+        }
+
         try
         {
             return await next(invocation);
