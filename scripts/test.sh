@@ -88,6 +88,18 @@ ensure_pg_installed() {
     [[ -n "$pg_bin" ]] || { log "PostgreSQL installed but no /usr/lib/postgresql/*/bin found"; return 1; }
 }
 
+# The web tests (tests/Circul.Web.Tests) drive Debian's chromium through Playwright; no browser is downloaded.
+ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] && return
+    if [[ "$(id -u)" -ne 0 ]]; then
+        log "chromium is not installed (/usr/bin/chromium) and we are not root: install the 'chromium' package"
+        return
+    fi
+    log "installing chromium (apt-get install chromium)"
+    apt-get update -qq </dev/null >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation </dev/null >&2
+}
+
 ensure_pg_user() {
     if [[ "$(id -u)" -ne 0 ]]; then
         pg_user="$(id -un)"
@@ -210,6 +222,8 @@ elif ! start_pg; then
     echo "0 passed, 0 failed"
     exit 1
 fi
+
+ensure_chromium
 
 rm -rf "$results"
 mkdir -p "$results"

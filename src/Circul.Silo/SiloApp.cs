@@ -6,6 +6,7 @@ using Circul.Silo.Gateway;
 using Circul.Silo.Infrastructure;
 using Circul.Silo.Observability;
 using Circul.Silo.RateLimiting;
+using Circul.Silo.Web;
 using Circul.Storage;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,7 +37,8 @@ public static class SiloApp
         app.Services.GetRequiredService<OrleansMetrics>();
         // The client address (login throttle, anonymous rate limits) from X-Forwarded-For, trusted only from a proxy
         // on loopback (the framework's default known proxies), as deploy/README.md places nginx.
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
+        // X-Forwarded-Proto likewise (a TLS-terminating proxy on loopback): the web pages' cookies are Secure over HTTPS.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.UseSecurityHeaders();
         app.UseApiStatusBodies();
         app.UseRouting();
@@ -46,6 +48,7 @@ public static class SiloApp
         app.MapOpsEndpoints();
         app.MapGateway();
         app.MapCirculApi();
+        app.MapWebPages();
         return app;
     }
 
@@ -76,6 +79,13 @@ public static class SiloApp
         // A test may register its own (with a manual clock) before this runs.
         services.TryAddSingleton<LoginThrottle>();
         services.AddSingleton<MediaService>();
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionName)
+            .Validate(o => o.SessionLifetimeHours >= 1, "Circul:Web:SessionLifetimeHours must be at least 1.")
+            .ValidateOnStart();
+
+        // A test may register its own (with a manual clock) before this runs.
+        services.TryAddSingleton(sp => new WebClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<WebSessions>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<OrleansMetrics>();
         services.ConfigureHttpJsonOptions(options => CirculJson.Apply(options.SerializerOptions));

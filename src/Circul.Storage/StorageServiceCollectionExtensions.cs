@@ -49,6 +49,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IPresenceStore, SqlPresenceStore>();
         services.TryAddSingleton<IMediaStore, SqlMediaStore>();
         services.TryAddSingleton<IPanelStore, SqlPanelStore>();
+        services.TryAddSingleton<IWebStore, SqlWebStore>();
         services.TryAddSingleton<IStorageHealth, SqlStorageHealth>();
 
         services.RemoveAll<IGrainStateStore>();

@@ -29,6 +29,15 @@ public sealed class AccountService(IUserStore users, TokenService tokens, IGrain
 
     public async Task<AuthResultDto> LoginAsync(string username, string password)
     {
+        var user = await VerifyLoginAsync(username, password);
+        var token = await tokens.IssueAsync(user.Id, TokenKinds.Session, TokenKinds.SessionPrefix);
+        return new AuthResultDto(user, token);
+    }
+
+    /// <summary>Checks a human's credentials without issuing a token (the web pages' login keeps its own cookie
+    /// session); 401 with one message for an unknown user and a wrong password alike.</summary>
+    public async Task<UserDto> VerifyLoginAsync(string username, string password)
+    {
         var login = await users.FindLoginAsync(username);
         if (login is null)
         {
@@ -41,10 +50,8 @@ public sealed class AccountService(IUserStore users, TokenService tokens, IGrain
             throw ApiException.Unauthorized("invalid username or password");
         }
 
-        var user = await grains.GetGrain<IUserGrain>(login.Value.UserId).GetAsync()
+        return await grains.GetGrain<IUserGrain>(login.Value.UserId).GetAsync()
             ?? throw ApiException.Unauthorized("invalid username or password");
-        var token = await tokens.IssueAsync(user.Id, TokenKinds.Session, TokenKinds.SessionPrefix);
-        return new AuthResultDto(user, token);
     }
 
     public async Task<AppCreatedDto> CreateAppAsync(string ownerId, string name, string description, IReadOnlyList<string> redirectUris)

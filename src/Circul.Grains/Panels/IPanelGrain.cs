@@ -65,6 +65,15 @@ public interface IPanelGrain : IGrainWithStringKey
     /// whole panel, so that the cost of an add does not grow with the member count.</summary>
     Task<PanelMemberDto> AddBotAsync(string callerId, string botId);
 
+    /// <summary>The panel's name when the caller may add <paramref name="botId"/> here through OAuth (member with
+    /// <c>manage_panel</c>, the bot neither a member nor banned), else null. Reads only.</summary>
+    Task<string?> GetBotInstallTargetAsync(string callerId, string botId);
+
+    /// <summary>The OAuth consent's join: the same join as <see cref="AddBotAsync"/> (<c>panel_member_joined</c> and
+    /// the system message) without its visibility rule, since the consent page is how a stranger's bot is added.
+    /// Returns the panel's name.</summary>
+    Task<string> AuthorizeBotAsync(string callerId, string botId);
+
     /// <summary>Kick (needs kick_members) or leave (the member itself).</summary>
     Task RemoveMemberAsync(string callerId, string userId);
 

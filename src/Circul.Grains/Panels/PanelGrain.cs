@@ -400,7 +400,26 @@ public sealed class PanelGrain(
         return PanelViews.PanelFor(userId, State, _snapshot!);
     }
 
-    public async Task<PanelMemberDto> AddBotAsync(string callerId, string botId)
+    public Task<PanelMemberDto> AddBotAsync(string callerId, string botId) => AddBotCoreAsync(callerId, botId, requireVisible: true);
+
+    public async Task<string?> GetBotInstallTargetAsync(string callerId, string botId)
+    {
+        if (!document.RecordExists || State.Deleted || _snapshot is null || !_members.Contains(callerId) || _members.Contains(botId)
+            || (_snapshot.InPanel(callerId) & Permission.ManagePanel) == 0 || await store.IsBannedAsync(GrainKey, botId))
+        {
+            return null;
+        }
+
+        return State.Name;
+    }
+
+    public async Task<string> AuthorizeBotAsync(string callerId, string botId)
+    {
+        await AddBotCoreAsync(callerId, botId, requireVisible: false);
+        return State.Name;
+    }
+
+    private async Task<PanelMemberDto> AddBotCoreAsync(string callerId, string botId, bool requireVisible)
     {
         RequireMember(callerId);
         RequirePanelPermission(callerId, Permission.ManagePanel);
@@ -408,7 +427,7 @@ public sealed class PanelGrain(
         // Only bots the caller can see (its own, or ones it shares a room with): others answer exactly like unknown ids,
         // and nobody can pull a stranger's bot into a panel without its owner's consent (that is what OAuth is for).
         var bot = await GrainFactory.GetGrain<IUserGrain>(botId).GetAsync();
-        if (bot is null || !bot.IsBot || !await GrainFactory.GetGrain<IUserGrain>(callerId).CanSeeAsync(botId))
+        if (bot is null || !bot.IsBot || (requireVisible && !await GrainFactory.GetGrain<IUserGrain>(callerId).CanSeeAsync(botId)))
         {
             throw ApiException.NotFound("bot");
         }

@@ -64,11 +64,14 @@ public static class AppsApi
     private static IReadOnlyList<string>? ReadRedirectUris(JsonBody body)
     {
         var uris = body.OptionalStringArray("redirect_uris", MaxRedirectUris, 2000);
-        if (uris is null)
-        {
-            return null;
-        }
+        return uris is null ? null : ValidateRedirectUris(uris);
+    }
 
+    /// <summary>The redirect URI rules (shared with the My Apps pages): absolute http or https, no fragment; duplicates
+    /// dropped. The OAuth authorize page compares against these strings exactly.</summary>
+    public static IReadOnlyList<string> ValidateRedirectUris(IReadOnlyList<string> uris)
+    {
+        ArgumentNullException.ThrowIfNull(uris);
         foreach (var uri in uris)
         {
             if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Fragment.Length > 0)

@@ -12,10 +12,7 @@ public static class StorageGate
     public static IApplicationBuilder UseStorageGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws"))
-            && !(context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered
-                && context.RequestServices.GetRequiredService<OrleansSiloStarter>().IsStarted
-                && context.RequestServices.GetRequiredService<GatewayDirectoryService>().IsRegistered))
+        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws")) && !IsReady(context))
         {
             context.Response.Headers.RetryAfter = "1";
             await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Message);
@@ -24,4 +21,11 @@ public static class StorageGate
 
         await next(context);
     });
+
+    /// <summary>Storage migrated, the silo registered, Orleans started and the gateway registered (the web pages ask
+    /// too, and answer their own 503 page).</summary>
+    public static bool IsReady(HttpContext context) =>
+        context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered
+        && context.RequestServices.GetRequiredService<OrleansSiloStarter>().IsStarted
+        && context.RequestServices.GetRequiredService<GatewayDirectoryService>().IsRegistered;
 }

@@ -1,0 +1,3 @@
+namespace Circul.Storage.Tests;
+
+public sealed class PostgresWebStoreTests(PostgresStorageFixture fixture) : WebStoreTests(fixture), IClassFixture<PostgresStorageFixture>;

@@ -1,0 +1,3 @@
+namespace Circul.Storage.Tests;
+
+public sealed class SqliteWebStoreTests(SqliteStorageFixture fixture) : WebStoreTests(fixture), IClassFixture<SqliteStorageFixture>;
