@@ -49,6 +49,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IPresenceStore, SqlPresenceStore>();
         services.TryAddSingleton<IMediaStore, SqlMediaStore>();
         services.TryAddSingleton<IPanelStore, SqlPanelStore>();
+        services.TryAddSingleton<IWebhookStore, SqlWebhookStore>();
         services.TryAddSingleton<IStorageHealth, SqlStorageHealth>();
 
         services.RemoveAll<IGrainStateStore>();
