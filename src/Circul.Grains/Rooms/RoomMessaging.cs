@@ -1,6 +1,7 @@
 using Circul.Contracts;
 using Circul.Grains.Conversations;
 using Circul.Grains.Events;
+using Circul.Grains.Webhooks;
 using Circul.Storage;
 
 namespace Circul.Grains.Rooms;
@@ -23,6 +24,9 @@ public sealed class RoomMessaging(
     private long _sends;
 
     public string? LastMessageId { get; private set; }
+
+    /// <summary>The room's webhook triggers (evaluated in memory; deliveries are written with the message).</summary>
+    public RoomWebhooks? Webhooks { get; init; }
 
     public async Task LoadAsync()
     {
@@ -75,12 +79,19 @@ public sealed class RoomMessaging(
             mentionEvent = OutboundEvent.Create(EventTypes.Mention, new MentionPayload(dto, roomId, panelId, sender.Id), audience.Among(mentioned));
         }
 
-        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey, fingerprint), () =>
+        var webhooks = Webhooks;
+        var deliveries = webhooks?.Evaluate(record, sender, audience.CanView) ?? [];
+        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey, fingerprint) { Deliveries = deliveries }, () =>
         {
             events.Publish(newEvent);
             if (mentionEvent is not null)
             {
                 events.Publish(mentionEvent);
+            }
+
+            if (deliveries.Count > 0)
+            {
+                webhooks!.Recorded();
             }
         });
         var accepted = new Accepted<MessageDto>(dto, durable);
