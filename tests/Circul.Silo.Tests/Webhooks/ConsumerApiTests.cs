@@ -325,8 +325,12 @@ public sealed class ConsumerApiTests(WebhookSiloFixture fixture) : SiloTestBase(
         var channel = (await consumer.Owner.GetAsync($"/api/panels/{panel.Str("id")}/channels")).Expect(HttpStatusCode.OK).Json.Items()[0].Str("id");
 
         // Someone else's group (the owner is only a member) and unknown ids: 404.
-        var other = await NewHumanAsync();
-        var foreignGroup = (await CreateGroupAsync(other, consumer.Owner)).Str("id");
+        // A group the owner is a member of but no longer owns: it left (ownership passed to its bot), then was added back.
+        var heir = await NewBotAsync(consumer.Owner);
+        var foreignGroup = (await CreateGroupAsync(consumer.Owner, heir)).Str("id");
+        (await consumer.Owner.DeleteAsync($"/api/groups/{foreignGroup}/members/{consumer.Owner.Id}")).ExpectOneOf(HttpStatusCode.OK, HttpStatusCode.NoContent);
+        (await heir.PostAsync($"/api/groups/{foreignGroup}/members", new { user_id = consumer.Owner.Id })).ExpectOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
+        Assert.Equal(heir.Id, (await consumer.Owner.GetAsync($"/api/groups/{foreignGroup}")).Expect(HttpStatusCode.OK).Json.Str("owner_id"));
         foreach (var room in new[] { foreignGroup, "c-nope", "ch-nope", "whatever" })
         {
             var response = await consumer.SendAsync(HttpMethod.Post, $"/bot/{id}/rooms/{room}");
