@@ -38,16 +38,20 @@ public sealed class Consumer(BotClient owner, string key, string keyId)
         (await SendAsync(HttpMethod.Get, $"/bot/{botId}/deliveries")).Expect(HttpStatusCode.OK).Json.Items("deliveries");
 
     /// <summary>Polls the deliveries list until <paramref name="done"/> holds for the newest delivery (or fails naming it).</summary>
-    public async Task<JsonElement> WaitForDeliveryAsync(string botId, Func<JsonElement, bool> done, string what, TimeSpan? timeout = null)
+    public async Task<JsonElement> WaitForDeliveryAsync(string botId, Func<JsonElement, bool> done, string what, TimeSpan? timeout = null) =>
+        (await WaitForDeliveriesAsync(botId, all => all.Length > 0 && done(all[0]), what, timeout))[0];
+
+    /// <summary>Polls the deliveries list until <paramref name="done"/> holds for the whole list (or fails naming it).</summary>
+    public async Task<JsonElement[]> WaitForDeliveriesAsync(string botId, Func<JsonElement[], bool> done, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         JsonElement[] last = [];
         while (DateTimeOffset.UtcNow < deadline)
         {
             last = await DeliveriesAsync(botId);
-            if (last.Length > 0 && done(last[0]))
+            if (done(last))
             {
-                return last[0];
+                return last;
             }
 
             await Task.Delay(50);
