@@ -37,7 +37,7 @@ public interface IWebhookStore
     Task<IReadOnlyList<string>> ListRoomsAsync(string botId, CancellationToken cancellationToken = default);
 
     /// <summary>The enabled bots of <paramref name="ownerId"/> active in a room: those allowed in all the owner's rooms
-    /// and those allowed in this one. What a room grain loads once to evaluate triggers in memory.</summary>
+    /// and those allowed in this one (bots whose user was deleted excluded). What a room grain loads once to evaluate triggers in memory.</summary>
     Task<IReadOnlyList<WebhookBotRecord>> ListRoomBotsAsync(string roomId, string ownerId, CancellationToken cancellationToken = default);
 
     /// <summary>Claims up to <paramref name="max"/> pending deliveries due at <paramref name="now"/> whose lease is

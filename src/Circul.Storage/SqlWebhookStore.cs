@@ -145,6 +145,7 @@ internal sealed class SqlWebhookStore(SqlDialect dialect) : IWebhookStore
             SELECT {BotColumns} FROM webhook_bots b
             WHERE b.owner_id = @owner_id AND b.enabled = @true
               AND (b.all_rooms = @true OR EXISTS (SELECT 1 FROM webhook_bot_rooms r WHERE r.bot_id = b.bot_id AND r.room_id = @room_id))
+              AND EXISTS (SELECT 1 FROM users u WHERE u.id = b.bot_id AND NOT u.deleted)
             ORDER BY b.created_at, b.bot_id
             """,
             c =>

@@ -8,6 +8,8 @@ public abstract class WebhookStoreTests(StorageFixture fixture)
 
     private IDurableWriter Writer => fixture.Get<IDurableWriter>();
 
+    private IUserStore Users => fixture.Get<IUserStore>();
+
     [Fact]
     public async Task ApiKeys_AreFoundByHash_ListedPerOwner_AndDeletedOnlyByTheirOwner()
     {
@@ -66,8 +68,10 @@ public abstract class WebhookStoreTests(StorageFixture fixture)
         var notHere = Bot(owner, allRooms: false);
         var disabled = Bot(owner, allRooms: true) with { Enabled = false };
         var foreign = Bot(other, allRooms: true);
-        foreach (var b in new[] { everywhere, here, notHere, disabled, foreign })
+        var deletedUser = Bot(owner, allRooms: true);
+        foreach (var b in new[] { everywhere, here, notHere, disabled, foreign, deletedUser })
         {
+            await Users.CreateUserAsync(TestData.User(b.BotId, null, isBot: true, ownerId: b.OwnerId, deleted: b == deletedUser), null);
             await Store.CreateBotAsync(b);
         }
 
