@@ -12,7 +12,7 @@ public static class StorageGate
     public static IApplicationBuilder UseStorageGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws"))
+        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws") || path.StartsWithSegments("/consumer"))
             && !(context.RequestServices.GetRequiredService<SiloRegistration>().IsRegistered
                 && context.RequestServices.GetRequiredService<OrleansSiloStarter>().IsStarted
                 && context.RequestServices.GetRequiredService<GatewayDirectoryService>().IsRegistered))

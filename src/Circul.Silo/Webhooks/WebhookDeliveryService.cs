@@ -82,6 +82,7 @@ public sealed class WebhookDeliveryService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(Math.Max(10, _options.PollIntervalMs));
+        var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimedAll = false;
@@ -101,6 +102,8 @@ public sealed class WebhookDeliveryService : BackgroundService
 
                     claimedAll = due.Count == free;
                 }
+
+                failing = false;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -108,7 +111,12 @@ public sealed class WebhookDeliveryService : BackgroundService
             }
             catch (Exception e)
             {
-                _logger.LoopFailed(e);
+                // One warning per outage (while the database is down every poll fails), not one per poll.
+                if (!failing)
+                {
+                    _logger.LoopFailed(e);
+                    failing = true;
+                }
             }
 
             if (!claimedAll || _slots.CurrentCount == 0)

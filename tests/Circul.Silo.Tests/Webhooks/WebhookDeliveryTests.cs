@@ -221,6 +221,18 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : SiloTestB
     }
 
     [Fact]
+    public async Task AnAnswerOverTheSizeCap_CountsAsDelivered_ButPostsNoReply()
+    {
+        await using var world = await WebhookTestWorld.CreateAsync(Fixture);
+        world.Receiver.Respond = (_, context) => context.Response.WriteAsJsonAsync(new { text = "big", padding = new string('x', 70_000) });
+        await world.SendAsync($"<@{world.BotId}> flood me");
+        var delivery = await world.WaitForDeliveryAsync(d => d.Str("status") == "succeeded", "the oversized answer recorded");
+        Assert.Contains("larger than 65536 bytes", delivery.Str("lastError"));
+        Assert.Equal(JsonValueKind.Null, delivery.Prop("replyMessageId").ValueKind);
+        Assert.DoesNotContain(await ListAsync(world.Owner, world.GroupId), m => m.Str("sender_id") == world.BotId);
+    }
+
+    [Fact]
     public async Task TheSendersAnswer_DoesNotWaitForASlowReceiver()
     {
         await using var world = await WebhookTestWorld.CreateAsync(Fixture, new { trigger = "message" });
