@@ -28,6 +28,7 @@ public sealed class WebhookDeliveryService : BackgroundService
     private readonly PanelSnapshotSource _snapshots;
     private readonly IGrainFactory _grains;
     private readonly WebhookDeliverySignal _signal;
+    private readonly WebhookMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly WebhookOptions _options;
     private readonly int _maxTextLength;
@@ -43,6 +44,7 @@ public sealed class WebhookDeliveryService : BackgroundService
         PanelSnapshotSource snapshots,
         IGrainFactory grains,
         WebhookDeliverySignal signal,
+        WebhookMetrics metrics,
         TimeProvider time,
         IOptions<WebhookOptions> options,
         IOptions<LimitsOptions> limits,
@@ -53,6 +55,7 @@ public sealed class WebhookDeliveryService : BackgroundService
         _snapshots = snapshots;
         _grains = grains;
         _signal = signal;
+        _metrics = metrics;
         _time = time;
         _options = options.Value;
         _maxTextLength = limits.Value.MaxTextLength;
@@ -146,9 +149,12 @@ public sealed class WebhookDeliveryService : BackgroundService
     private async Task RunAsync(WebhookDeliveryRecord delivery, CancellationToken stopping)
     {
         await Task.Yield();
+        _metrics.AttemptStarted();
+        string? ended = null;
         try
         {
             var outcome = await AttemptAsync(delivery, stopping);
+            ended = outcome?.Status;
             if (outcome is null)
             {
                 await _store.ReleaseLeasesAsync(_leaseOwner, [delivery.Id], CancellationToken.None);
@@ -166,6 +172,7 @@ public sealed class WebhookDeliveryService : BackgroundService
         }
         finally
         {
+            _metrics.AttemptEnded(ended);
             _inFlight.TryRemove(delivery.Id, out _);
             _slots.Release();
             _signal.Notify();

@@ -110,6 +110,10 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : SiloTestB
         Assert.Equal(3, delivery.Long("attempts"));
         Assert.Equal(200, delivery.Long("lastStatusCode"));
         Assert.Equal(3, world.Receiver.Count);
+
+        var metrics = (await Fixture.Anonymous().GetAsync("/metrics")).Expect(HttpStatusCode.OK).Text;
+        Assert.Matches("circul_webhook_attempts_total\\{outcome=\"retry\"\\} [1-9]", metrics);
+        Assert.Matches("circul_webhook_attempts_total\\{outcome=\"succeeded\"\\} [1-9]", metrics);
     }
 
     [Fact]
