@@ -54,4 +54,33 @@ public sealed class WebhookAddressGuardTests
     {
         Assert.Null(WebhookAddressGuard.Classify(IPAddress.Parse(address)));
     }
+
+    [Theory]
+    [InlineData("http://localhost:{0}/hook")]
+    [InlineData("http://127.0.0.1:{0}/hook")]
+    [InlineData("http://[::ffff:127.0.0.1]:{0}/hook")]
+    public async Task ConnectCallback_RefusesEveryLoopbackForm_BeforeConnecting(string template)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, receiver.Port);
+        using var guarded = new HttpClient(new SocketsHttpHandler { ConnectCallback = new WebhookAddressGuard(allowPrivateNetworks: false).ConnectAsync });
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => guarded.PostAsync(url, new StringContent("{}")));
+
+        var refused = Assert.IsType<WebhookAddressRefusedException>(error.InnerException);
+        Assert.Equal("loopback", refused.Reason);
+        Assert.Equal(0, receiver.Count);
+    }
+
+    [Fact]
+    public async Task ConnectCallback_WithPrivateNetworksAllowed_Connects()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var open = new HttpClient(new SocketsHttpHandler { ConnectCallback = new WebhookAddressGuard(allowPrivateNetworks: true).ConnectAsync });
+
+        using var response = await open.PostAsync($"http://localhost:{receiver.Port}/hook", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, receiver.Count);
+    }
 }

@@ -57,6 +57,23 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : SiloTestB
     }
 
     [Fact]
+    public async Task Mention_ByTheMentionsField_OrByAnotherBot_Fires()
+    {
+        await using var world = await WebhookTestWorld.CreateAsync(Fixture);
+        var plainBot = await NewBotAsync(world.Owner);
+        (await world.Owner.PostAsync($"/api/groups/{world.GroupId}/members", new { user_id = plainBot.Id })).ExpectOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
+
+        var byField = (await world.Owner.PostAsync($"/api/groups/{world.GroupId}/messages", new { text = "no tag here", mentions = new[] { world.BotId } }))
+            .Expect(HttpStatusCode.Created).Json;
+        Assert.Equal(byField.Str("id"), (await world.Receiver.NextAsync("the mention by the mentions field")).Json.Prop("message").Str("id"));
+
+        // Another bot mentioning it fires too (mention: whoever sends).
+        var byBot = await world.SendAsync($"<@{world.BotId}> from a bot", plainBot);
+        Assert.Equal(byBot.Str("id"), (await world.Receiver.NextAsync("the mention by another bot")).Json.Prop("message").Str("id"));
+        Assert.Equal(2, (await world.Consumer.DeliveriesAsync(world.BotId)).Length);
+    }
+
+    [Fact]
     public async Task MessageTrigger_FiresForHumansOnly_InAllowedRooms_WhileEnabled()
     {
         await using var world = await WebhookTestWorld.CreateAsync(Fixture, new { trigger = "message", isAllowedInAllChatRooms = false });
