@@ -36,14 +36,24 @@ public sealed class RoomWebhooks(string roomId, string? panelId, IWebhookStore s
         }
     }
 
-    /// <summary>The deliveries a message fires: for each enabled bot allowed in the room that can see it (and is not its
-    /// sender), <c>mention</c> bots when the message mentions them, <c>message</c> bots when a human sent it. System and
-    /// private messages fire nothing.</summary>
+    /// <summary>The deliveries a message fires: for each enabled bot allowed in the room that can see it, <c>mention</c>
+    /// bots when the message mentions them, <c>message</c> bots when a human sent it. System and private messages, and
+    /// messages of the room's webhook bots themselves, fire nothing.</summary>
     public IReadOnlyList<NewWebhookDelivery> Evaluate(MessageRecord message, SenderDto sender, Func<string, bool> canView)
     {
         if (_bots.Count == 0 || message.IsSystem || message.VisibleTo is not null)
         {
             return [];
+        }
+
+        // Every webhook bot active in a room belongs to the room's owner, so they are all in _bots: a message of one of
+        // them (a reply) never fires another, and two bots mentioning each other in replies cannot loop.
+        foreach (var bot in _bots)
+        {
+            if (bot.BotId == message.SenderId)
+            {
+                return [];
+            }
         }
 
         List<NewWebhookDelivery>? fired = null;

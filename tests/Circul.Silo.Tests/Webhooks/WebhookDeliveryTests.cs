@@ -74,6 +74,24 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : SiloTestB
     }
 
     [Fact]
+    public async Task AWebhookBotsReply_MentioningAnotherWebhookBot_DoesNotFireIt()
+    {
+        await using var world = await WebhookTestWorld.CreateAsync(Fixture);
+        await using var other = await WebhookReceiver.StartAsync();
+        var otherBot = (await world.Consumer.CreateBotAsync(new { name = "Other", webhookURL = other.Url, isAllowedInAllChatRooms = true })).Str("_id");
+        world.Receiver.Respond = (_, context) => context.Response.WriteAsJsonAsync(new { text = $"<@{otherBot}> your turn" });
+        other.Respond = (_, context) => context.Response.WriteAsJsonAsync(new { text = $"<@{world.BotId}> no, yours" });
+
+        await world.SendAsync($"<@{world.BotId}> start");
+        await world.WaitForDeliveryAsync(d => d.Str("status") == "succeeded" && d.NullableStr("replyMessageId") is not null, "the first bot's reply");
+
+        // The marker: the owner mentions the other bot; its first request must be this, not the reply.
+        var marker = await world.SendAsync($"<@{otherBot}> marker");
+        Assert.Equal(marker.Str("id"), (await other.NextAsync("the owner's mention of the other bot")).Json.Prop("message").Str("id"));
+        Assert.Single(await world.Consumer.DeliveriesAsync(otherBot));
+    }
+
+    [Fact]
     public async Task MessageTrigger_FiresForHumansOnly_InAllowedRooms_WhileEnabled()
     {
         await using var world = await WebhookTestWorld.CreateAsync(Fixture, new { trigger = "message", isAllowedInAllChatRooms = false });
