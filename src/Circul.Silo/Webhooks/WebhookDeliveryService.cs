@@ -8,6 +8,7 @@ using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Conversations;
 using Circul.Grains.Panels;
+using Circul.Grains.Users;
 using Circul.Grains.Webhooks;
 using Circul.Silo.Infrastructure;
 using Circul.Storage;
@@ -190,15 +191,25 @@ public sealed class WebhookDeliveryService : BackgroundService
         }
 
         var bot = await _store.GetBotAsync(d.BotId, stopping);
-        if (bot is null)
+        var user = bot is null ? null : await _grains.GetGrain<IUserGrain>(d.BotId).GetRecordAsync();
+        if (bot is null || user is null || user.Deleted)
         {
+            // Deleted through the consumer API (its rows go with it) or as an app through /api/apps.
             return Final(WebhookDeliveryStatus.Failed, null, "bot deleted", null);
         }
 
         var payload = d.Payload;
         if (payload is null)
         {
-            payload = await BuildPayloadAsync(d, bot);
+            try
+            {
+                payload = await BuildPayloadAsync(d, bot);
+            }
+            catch (ApiException e) when (e.StatusCode == 404)
+            {
+                return Final(WebhookDeliveryStatus.Failed, null, "room deleted before delivery", null);
+            }
+
             if (payload is null)
             {
                 return Final(WebhookDeliveryStatus.Failed, null, "message deleted before delivery", null);
