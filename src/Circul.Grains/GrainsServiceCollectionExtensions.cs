@@ -19,6 +19,9 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SnowflakeIdGenerator>();
         services.AddSingleton<RoomMessagingFactory>();
+        services.AddSingleton<Webhooks.WebhookDeliverySignal>();
+        services.AddSingleton<Webhooks.ApiKeyService>();
+        services.AddSingleton<Webhooks.WebhookBotService>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<PanelSnapshotCache>();

@@ -86,6 +86,14 @@ public static class SiloApp
         // A test may register its own (with a manual clock) before this runs.
         services.TryAddSingleton(sp => new WebClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WebSessions>();
+
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.SectionName)
+            .Validate(o => o.TimeoutMs >= 1 && o.MaxAttempts >= 1 && o.RetryBaseDelayMs >= 0, "Circul:Webhooks: TimeoutMs and MaxAttempts must be at least 1, RetryBaseDelayMs not negative.")
+            .Validate(o => o.MaxConcurrency >= 1 && o.MaxResponseBytes >= 1 && o.PollIntervalMs >= 1 && o.LeaseMarginMs >= 0, "Circul:Webhooks: MaxConcurrency, MaxResponseBytes and PollIntervalMs must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookMetrics>();
+        services.AddSingleton<Webhooks.WebhookDeliveryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Webhooks.WebhookDeliveryService>());
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<OrleansMetrics>();
         services.ConfigureHttpJsonOptions(options => CirculJson.Apply(options.SerializerOptions));

@@ -50,6 +50,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IMediaStore, SqlMediaStore>();
         services.TryAddSingleton<IPanelStore, SqlPanelStore>();
         services.TryAddSingleton<IWebStore, SqlWebStore>();
+        services.TryAddSingleton<IWebhookStore, SqlWebhookStore>();
         services.TryAddSingleton<IStorageHealth, SqlStorageHealth>();
 
         services.RemoveAll<IGrainStateStore>();

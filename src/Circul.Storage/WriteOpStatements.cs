@@ -25,6 +25,13 @@ internal static class WriteOpStatements
         WHERE idempotency_keys.created_at < @expired_before
         """;
 
+    private const string InsertDelivery =
+        """
+        INSERT INTO webhook_deliveries (id, bot_id, event, room_kind, room_id, panel_id, message_id, triggered_by, status, attempts,
+                                        next_attempt_at, created_at)
+        VALUES (@id, @bot_id, @event, @room_kind, @room_id, @panel_id, @message_id, @triggered_by, @status, 0, @created_at, @created_at)
+        """;
+
     private const string EditMessage =
         "UPDATE messages SET text = @text, edited_at = @edited_at WHERE id = @id AND deleted_at IS NULL";
 
@@ -88,6 +95,23 @@ internal static class WriteOpStatements
                         Db.Timestamp(dialect, "created_at", m.CreatedAt),
                         Db.Timestamp(dialect, "expired_before", m.CreatedAt - IdempotencyWindow),
                         Text("request_hash", insert.RequestHash),
+                    ]));
+                }
+
+                foreach (var d in insert.Deliveries)
+                {
+                    statements.Add(new SqlStatement(InsertDelivery,
+                    [
+                        Text("id", d.Id),
+                        Text("bot_id", d.BotId),
+                        Text("event", d.Event),
+                        Text("room_kind", d.RoomKind),
+                        Text("room_id", d.RoomId),
+                        Text("panel_id", d.PanelId),
+                        Text("message_id", d.MessageId),
+                        Text("triggered_by", d.TriggeredBy),
+                        Text("status", WebhookDeliveryStatus.Pending),
+                        Db.Timestamp(dialect, "created_at", d.CreatedAt),
                     ]));
                 }
 

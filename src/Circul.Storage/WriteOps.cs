@@ -7,7 +7,12 @@ public abstract record WriteOp;
 
 /// <summary>Inserts a message, and its Idempotency-Key row when given (ON CONFLICT DO NOTHING unless the old key
 /// expired) with <paramref name="RequestHash"/>, the fingerprint of the send that used the key.</summary>
-public sealed record InsertMessageOp(MessageRecord Message, string? IdempotencyKey, string? RequestHash = null) : WriteOp;
+public sealed record InsertMessageOp(MessageRecord Message, string? IdempotencyKey, string? RequestHash = null) : WriteOp
+{
+    /// <summary>Webhook deliveries the message fired, inserted in the same transaction: a durable message never loses
+    /// its deliveries.</summary>
+    public IReadOnlyList<NewWebhookDelivery> Deliveries { get; init; } = [];
+}
 
 /// <summary>Sets a message's text and edited_at.</summary>
 public sealed record EditMessageOp(string MessageId, string Text, DateTimeOffset EditedAt) : WriteOp;

@@ -77,7 +77,8 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
     {
         RequireMember(senderId, groupsOnly);
         var sender = await GrainFactory.GetGrain<IUserGrain>(senderId).GetSenderAsync();
-        RequireMember(senderId, groupsOnly); // again: other calls may have run while this one awaited the sender
+        await _messaging!.Webhooks!.EnsureLoadedAsync(_conversation!.Kind == "group" ? _conversation.OwnerId : null);
+        RequireMember(senderId, groupsOnly); // again: other calls may have run while this one awaited
         var accepted = await _messaging!.SendAsync(sender, draft, idempotencyKey, _audience);
         await accepted.Durable;
         return accepted.Value;
@@ -173,6 +174,7 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
             var heir = _members.FirstOrDefault();
             await store.SetOwnerAsync(GrainKey, heir);
             _conversation = _conversation with { OwnerId = heir };
+            _messaging!.Webhooks?.Invalidate(); // webhook bots are the owner's: the new owner's apply
         }
 
         RebuildAudience();
@@ -181,6 +183,12 @@ public sealed class ConversationGrain(IConversationStore store, RoomMessagingFac
         {
             await GrainFactory.GetGrain<IUserGrain>(member).InvalidateContactsAsync();
         }
+    }
+
+    public Task RefreshWebhooksAsync()
+    {
+        _messaging?.Webhooks?.Invalidate();
+        return Task.CompletedTask;
     }
 
     private async Task IntroduceAsync(IReadOnlyCollection<string> newcomers, IReadOnlyCollection<string> everyone)

@@ -35,4 +35,9 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ConversationDto> AddMemberAsync(string callerId, string userId);
 
     Task RemoveMemberAsync(string callerId, string userId);
+
+    /// <summary>The webhook bot configuration of this room changed: reload it before the next send (any silo's
+    /// consumer API calls this, so a change made through silo A applies to the room wherever it is active).</summary>
+    [AlwaysInterleave]
+    Task RefreshWebhooksAsync();
 }

@@ -20,14 +20,25 @@ public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFac
 
     public async Task<MessageDto> SendMessageAsync(string panelId, string senderId, MessageDraft draft, string? idempotencyKey)
     {
-        await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
+        var first = await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
         var sender = await GrainFactory.GetGrain<IUserGrain>(senderId).GetSenderAsync();
+        await _messaging!.Webhooks!.EnsureLoadedAsync(first.Permissions.CreatorId);
 
         // Checked again on the latest snapshot: other calls may have run while this one awaited the sender.
         var snapshot = await RequirePermissionAsync(panelId, senderId, Permission.SendMessages);
         var accepted = await _messaging!.SendAsync(sender, draft, idempotencyKey, Audience(snapshot));
         await accepted.Durable;
         return accepted.Value;
+    }
+
+    public Task RefreshWebhooksAsync(string panelId)
+    {
+        if (_panelId is null || _panelId == panelId)
+        {
+            _messaging?.Webhooks?.Invalidate();
+        }
+
+        return Task.CompletedTask;
     }
 
     public async Task PostSystemMessageAsync(string panelId, string panelName, string text, IReadOnlyList<string> mentions, long snapshotVersion)

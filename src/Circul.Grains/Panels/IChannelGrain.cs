@@ -34,6 +34,11 @@ public interface IChannelGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task PostSystemMessageAsync(string panelId, string panelName, string text, IReadOnlyList<string> mentions, long snapshotVersion);
 
+    /// <summary>The webhook bot configuration of this channel changed: reload it before the next send (any silo's
+    /// consumer API calls this, so a change made through silo A applies to the room wherever it is active).</summary>
+    [AlwaysInterleave]
+    Task RefreshWebhooksAsync(string panelId);
+
     /// <summary>Sets the caller's read marker to the newest message (its unread count becomes 0).</summary>
     Task MarkReadAsync(string panelId, string callerId);
 }

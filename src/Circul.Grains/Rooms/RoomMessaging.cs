@@ -1,6 +1,7 @@
 using Circul.Contracts;
 using Circul.Grains.Conversations;
 using Circul.Grains.Events;
+using Circul.Grains.Webhooks;
 using Circul.Storage;
 
 namespace Circul.Grains.Rooms;
@@ -31,6 +32,9 @@ public sealed class RoomMessaging(
 
     /// <summary>The newest message of any visibility: where "mark read" moves a read marker.</summary>
     public string? NewestMessageId { get; private set; }
+
+    /// <summary>The room's webhook triggers (evaluated in memory; deliveries are written with the message).</summary>
+    public RoomWebhooks? Webhooks { get; init; }
 
     public async Task LoadAsync()
     {
@@ -114,12 +118,19 @@ public sealed class RoomMessaging(
             mentionEvent = OutboundEvent.Create(EventTypes.Mention, new MentionPayload(dto, roomId, panelId, sender.Id), audience.Among(mentioned));
         }
 
-        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey, fingerprint), () =>
+        var webhooks = Webhooks;
+        var deliveries = webhooks?.Evaluate(record, sender, audience.CanView) ?? [];
+        var durable = writer.SubmitAsync(new InsertMessageOp(record, idempotencyKey, fingerprint) { Deliveries = deliveries }, () =>
         {
             events.Publish(newEvent);
             if (mentionEvent is not null)
             {
                 events.Publish(mentionEvent);
+            }
+
+            if (deliveries.Count > 0)
+            {
+                webhooks!.Recorded();
             }
         });
         var accepted = new Accepted<MessageDto>(dto, durable);

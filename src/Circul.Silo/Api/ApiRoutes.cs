@@ -22,6 +22,8 @@ public static class ApiRoutes
         app.MapConversationsApi();
         app.MapMessagesApi();
         app.MapPanelsApi();
+        app.MapKeysApi();
+        app.MapConsumerApi();
         app.Map("/api/{**rest}", (HttpContext context) => ApiErrors.WriteAsync(context, 404, "not found"));
         return app;
     }

@@ -18,7 +18,7 @@ public static class OpsEndpoints
             : !directory.IsRegistered ? Results.Text("gateway not registered in the cluster yet\n", statusCode: 503)
             : await storage.PingAsync(ct) ? Results.Text("ready\n")
             : Results.Text("storage unreachable\n", statusCode: 503));
-        app.MapGet("/metrics", (RequestMetrics requests, OrleansMetrics orleans, GatewayMetrics gateway) =>
+        app.MapGet("/metrics", (RequestMetrics requests, OrleansMetrics orleans, GatewayMetrics gateway, Webhooks.WebhookMetrics webhooks) =>
         {
             var output = new StringBuilder();
             using var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -30,6 +30,7 @@ public static class OpsEndpoints
             gateway.Write(output);
             requests.Write(output);
             orleans.Write(output);
+            webhooks.Write(output);
             return Results.Text(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         });
         return app;

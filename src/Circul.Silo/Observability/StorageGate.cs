@@ -12,7 +12,7 @@ public static class StorageGate
     public static IApplicationBuilder UseStorageGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws")) && !IsReady(context))
+        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/ws") || path.StartsWithSegments("/consumer")) && !IsReady(context))
         {
             context.Response.Headers.RetryAfter = "1";
             await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Message);

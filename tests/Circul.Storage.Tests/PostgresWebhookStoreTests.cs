@@ -1,0 +1,3 @@
+namespace Circul.Storage.Tests;
+
+public sealed class PostgresWebhookStoreTests(PostgresStorageFixture fixture) : WebhookStoreTests(fixture), IClassFixture<PostgresStorageFixture>;

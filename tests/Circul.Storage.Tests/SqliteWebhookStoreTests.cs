@@ -1,0 +1,3 @@
+namespace Circul.Storage.Tests;
+
+public sealed class SqliteWebhookStoreTests(SqliteStorageFixture fixture) : WebhookStoreTests(fixture), IClassFixture<SqliteStorageFixture>;
