@@ -291,7 +291,22 @@ public sealed class CirculBot : IAsyncDisposable
 
     // ------------------------------------------------------------------ gateway frames
 
+    /// <summary>One event: a payload this SDK cannot read (a newer server, a field of another type) is reported through
+    /// <see cref="HandlerFailed"/> and skipped; it never ends the connection or the bot.</summary>
     private async Task OnFrameAsync(GatewayEvent frame)
+    {
+        try
+        {
+            await DispatchFrameAsync(frame).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.EventFailed(e, frame.Type);
+            HandlerFailed?.Invoke(new HandlerFailedEventArgs { EventType = frame.Type, Exception = e });
+        }
+    }
+
+    private async Task DispatchFrameAsync(GatewayEvent frame)
     {
         await FireAsync(RawEventReceived, frame, frame.Type).ConfigureAwait(false);
         var p = frame.Payload;

@@ -77,6 +77,37 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task ALongRunningHandler_InEventOrderMode_DoesNotMakeTheHeartbeatDropAHealthyConnection()
+    {
+        var options = BotWorld.FastOptions();
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(150);
+        options.RunHandlersConcurrently = false;
+        await using var world = await BotWorld.CreateAsync(fixture, options);
+        var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
+        var done = new EventRecorder<string>();
+        world.Bot.Disconnected += disconnected.Handler;
+        world.Bot.MessageReceived += async (ctx, ct) =>
+        {
+            if (ctx.Text == "slow")
+            {
+                // Work that outlasts several heartbeat intervals while nothing reads the socket.
+                await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+            }
+
+            done.Add(ctx.Text);
+        };
+        await world.Bot.StartAsync();
+
+        await world.OwnerSaysAsync("slow");
+        await world.OwnerSaysAsync("after");
+
+        await done.WaitForAsync(t => t == "after", "the message after the slow one");
+        Assert.Equal(["slow", "after"], done.Items);
+        Assert.Empty(disconnected.Items);
+        Assert.Equal(1, world.Bot.GatewayConnectAttempts);
+    }
+
+    [Fact]
     public async Task SiloRestart_Closes4004_AndTheNewSessionCatchesUpOnMissedMessagesOnce()
     {
         fixture.ThrowIfUnavailable();
