@@ -227,6 +227,9 @@ class CuttableProxy:
         self.target_port = target_port
         self.refusing = False
         self.accepted = 0
+        self.hold: Optional[asyncio.Event] = None
+        """While set to an unset event, accepted connections wait for it before they reach the silo."""
+        self.arrived = asyncio.Event()
         self._server: Optional[asyncio.AbstractServer] = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.port = 0
@@ -245,6 +248,9 @@ class CuttableProxy:
             writer.transport.abort()
             return
         self.accepted += 1
+        self.arrived.set()
+        if self.hold is not None:
+            await self.hold.wait()
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:

@@ -137,6 +137,25 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
     run(scenario())
 
 
+def test_close_while_the_handshake_is_pending_stops_the_bot_instead_of_running_on(world: World) -> None:
+    async def scenario() -> None:
+        proxy = await CuttableProxy(world.silo.port).start()
+        proxy.hold = asyncio.Event()
+        bot = circul.Bot(proxy.url, world.token)
+        task = asyncio.ensure_future(bot.start())
+        await asyncio.wait_for(proxy.arrived.wait(), 10)
+        await bot.close()  # the socket is not open yet
+        proxy.hold.set()
+        try:
+            await asyncio.wait_for(task, 10)
+        except asyncio.TimeoutError:
+            raise AssertionError("close() during the handshake was lost: the bot connected and kept running") from None
+        finally:
+            await proxy.close()
+        assert not bot._ready.is_set(), "no session was started after close()"
+    run(scenario())
+
+
 def test_token_reset_closes_with_4001_and_the_bot_stops_without_reconnecting(world: World) -> None:
     async def scenario() -> None:
         bot = circul.Bot(world.silo.url, world.token)
