@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, Union
 
 from . import __version__
 from .errors import ConnectionFailed, HTTPException, RateLimited, ServerError, http_exception_for
-from .models import Ban, Channel, Conversation, Invite, Member, Message, Panel, Role, User
+from .models import Ban, Category, Channel, Conversation, Invite, Member, Message, Panel, Role, User
 
 log = logging.getLogger("circul.rest")
 
@@ -358,6 +358,19 @@ class RestClient:
 
     def delete_channel(self, panel_id: str, channel_id: str) -> Call[None]:
         return self.request("DELETE", f"/api/panels/{_q(panel_id)}/channels/{_q(channel_id)}")
+
+    def create_category(self, panel_id: str, name: str) -> Call[Category]:
+        """``POST /api/panels/{id}/categories`` (``manage_channels``)."""
+        return self.request("POST", f"/api/panels/{_q(panel_id)}/categories", json_body={"name": name},
+                            parse=Category.from_dict)
+
+    def update_category(self, panel_id: str, category_id: str, name: str) -> Call[Category]:
+        """``PATCH /api/panels/{id}/categories/{cat}``: renames a category."""
+        return self.request("PATCH", f"/api/panels/{_q(panel_id)}/categories/{_q(category_id)}",
+                            json_body={"name": name}, parse=Category.from_dict)
+
+    def delete_category(self, panel_id: str, category_id: str) -> Call[None]:
+        return self.request("DELETE", f"/api/panels/{_q(panel_id)}/categories/{_q(category_id)}")
 
     def get_channel_messages(self, panel_id: str, channel_id: str, *, limit: Optional[int] = None,
                              before: Optional[str] = None, after: Optional[str] = None) -> Call[list[Message]]:
