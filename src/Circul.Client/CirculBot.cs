@@ -489,8 +489,7 @@ public sealed class CirculBot : IAsyncDisposable
 
     private async Task OnMessageAsync(Message message, bool isCatchUp)
     {
-        Remember(message);
-        if (!_dispatched.Add("message:" + message.Id) || IsIgnored(message))
+        if (!IsFirstDispatch(message, "message:"))
         {
             return;
         }
@@ -509,8 +508,7 @@ public sealed class CirculBot : IAsyncDisposable
 
     private async Task OnMentionAsync(Message message, bool isCatchUp)
     {
-        Remember(message);
-        if (!_dispatched.Add("mention:" + message.Id) || IsIgnored(message))
+        if (!IsFirstDispatch(message, "mention:"))
         {
             return;
         }
@@ -521,6 +519,14 @@ public sealed class CirculBot : IAsyncDisposable
         {
             await FireAsync(PanelMentioned, context, "mention").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Notes the message for the catch-up and tells whether this kind of dispatch of it is the first one (live
+    /// or caught up) and not one the options ignore.</summary>
+    private bool IsFirstDispatch(Message message, string kind)
+    {
+        Remember(message);
+        return _dispatched.Add(kind + message.Id) && !IsIgnored(message);
     }
 
     private bool IsIgnored(Message message)

@@ -4,6 +4,7 @@ driving it over plain HTTP (not through the SDK), and a TCP proxy that can cut t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pytest
 
@@ -93,27 +94,28 @@ class Silo:
         self.start()
 
 
-@pytest.fixture(scope="session")
-def silo():
-    with tempfile.TemporaryDirectory(prefix="circul-py-") as tmp:
+@contextlib.contextmanager
+def running_silo(prefix: str) -> Iterator[Silo]:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         instance = Silo(Path(tmp))
         instance.start()
         try:
             yield instance
         finally:
             instance.stop()
+
+
+@pytest.fixture(scope="session")
+def silo():
+    with running_silo("circul-py-") as instance:
+        yield instance
 
 
 @pytest.fixture()
 def own_silo():
     """A silo of the test's own (for tests that stop and restart it)."""
-    with tempfile.TemporaryDirectory(prefix="circul-py-own-") as tmp:
-        instance = Silo(Path(tmp))
-        instance.start()
-        try:
-            yield instance
-        finally:
-            instance.stop()
+    with running_silo("circul-py-own-") as instance:
+        yield instance
 
 
 # ---------------------------------------------------------------------------- plain HTTP for the human side
