@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import email.utils
 import json
 import logging
 import random
@@ -18,6 +19,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, Union
 
 from . import __version__
@@ -79,6 +81,8 @@ class RestClient:
         """How many 429 answers this client has seen (retried or raised)."""
         self.requests_sent = 0
         """How many HTTP requests this client has sent (retries included)."""
+        self.last_server_time: Optional[datetime] = None
+        """The server's clock (its ``Date`` header, whole seconds) at the latest answer."""
 
     # ------------------------------------------------------------------ core
 
@@ -148,13 +152,23 @@ class RestClient:
             request.add_header(key, value)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return _Response(answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read())
+                response = _Response(answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read())
         except urllib.error.HTTPError as error:
             with error:
                 body = error.read()
-            return _Response(error.code, {k.lower(): v for k, v in error.headers.items()}, body)
+            response = _Response(error.code, {k.lower(): v for k, v in error.headers.items()}, body)
         except (urllib.error.URLError, OSError) as error:
             raise ConnectionFailed(f"{method} {url.split('?')[0]}: {getattr(error, 'reason', error)}") from error
+        self._note_server_time(response.headers.get("date"))
+        return response
+
+    def _note_server_time(self, date: Optional[str]) -> None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError):
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            self.last_server_time = parsed
 
     def _outcome(self, method: str, path: str, headers: Optional[Mapping[str, str]], response: _Response,
                  attempt: int) -> Any:

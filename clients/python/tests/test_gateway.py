@@ -156,6 +156,44 @@ def test_close_while_the_handshake_is_pending_stops_the_bot_instead_of_running_o
     run(scenario())
 
 
+def test_a_bot_that_saw_no_message_yet_still_catches_up_after_a_restart_but_not_on_older_messages(
+        own_silo: Silo) -> None:
+    async def scenario() -> None:
+        owner = Human(own_silo.url)
+        bot_id, token = owner.create_bot()
+        panel = owner.create_panel("Quiet")
+        owner.add_bot(panel["id"], bot_id)
+        general = owner.general(panel["id"])
+        owner.post(panel["id"], general, "!ping before the bot started")
+        proxy = await CuttableProxy(own_silo.port).start()
+        bot = circul.Bot(proxy.url, token)
+        texts: list[str] = []
+        bot.on_panel_message(lambda ctx: texts.append(ctx.text))
+
+        @bot.command("ping")
+        def ping(ctx: circul.Context) -> None:
+            ctx.reply("pong")
+
+        async with Running(bot):
+            proxy.refusing = True
+            closed = asyncio.ensure_future(wait_for(bot, "disconnect", timeout=40))
+            await asyncio.to_thread(own_silo.restart)
+            assert (await closed)[0] == 4004
+            assert bot._high_water is None, "the bot had seen no message before the break"
+
+            asked = owner.post(panel["id"], general, "!ping")
+            got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
+            proxy.refusing = False
+            info = await got_catch_up
+            assert [m.text for m in info.missed_messages] == ["!ping"]
+            await bot.wait_idle(10)
+        await proxy.close()
+        assert texts == ["!ping"]
+        replies = [m for m in owner.messages(panel["id"], general) if m["sender_id"] == bot_id]
+        assert [(m["text"], m["reply_to_id"]) for m in replies] == [("pong", asked["id"])]
+    run(scenario())
+
+
 def test_token_reset_closes_with_4001_and_the_bot_stops_without_reconnecting(world: World) -> None:
     async def scenario() -> None:
         bot = circul.Bot(world.silo.url, world.token)
