@@ -32,6 +32,7 @@ public sealed class CirculBot : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _cursorLock = new();
     private string? _lastSeenMessageId;
+    private DateTimeOffset? _startedAt;
     private CirculUser? _me;
     private Task? _run;
     private int _sessions;
@@ -158,6 +159,10 @@ public sealed class CirculBot : IAsyncDisposable
 
     /// <summary>The registered commands.</summary>
     public IReadOnlyCollection<CommandInfo> Commands => _commands.Values.ToList();
+
+    /// <summary>The server's clock just after the first session began (the catch-up's starting point while the bot has
+    /// seen no message), or null.</summary>
+    internal DateTimeOffset? StartedAt => _startedAt;
 
     /// <summary>How many gateway connections were attempted so far.</summary>
     internal int GatewayConnectAttempts => _gateway.ConnectAttempts;
@@ -415,6 +420,9 @@ public sealed class CirculBot : IAsyncDisposable
         var isReconnect = Interlocked.Increment(ref _sessions) > 1;
         _logger.Ready(me.Name, me.Id, sessionId);
         await LoadCacheAsync().ConfigureAwait(false);
+        // The server's clock just after the first session began: the catch-up's starting point while the bot has seen
+        // no message yet.
+        _startedAt ??= Rest.LastServerTime;
         await FireAsync(Ready, new ReadyEventArgs { User = me, SessionId = sessionId, IsReconnect = isReconnect }, "ready").ConfigureAwait(false);
         _firstReady.TrySetResult();
         if (lost is not null)
@@ -565,16 +573,29 @@ public sealed class CirculBot : IAsyncDisposable
     }
 
     /// <summary>Message ids sort in acceptance order across the whole system, so every room's messages after the
-    /// newest one the bot saw (or after that room's own newest) are the ones it missed.</summary>
+    /// newest one the bot saw (or after that room's own newest) are the ones it missed. A bot that has seen none takes
+    /// each room's newest messages posted after its first session began: the <c>Date</c> header has whole seconds and
+    /// servers refresh it once a second, so two seconds after it nothing predates the session.</summary>
     private async Task<int> CatchUpAsync()
     {
         var lastSeen = LastSeenMessageId;
-        if (!_options.CatchUpMissedMessages || lastSeen is null)
+        DateTimeOffset? since = null;
+        if (!_options.CatchUpMissedMessages)
         {
             return 0;
         }
 
-        var rooms = new Dictionary<string, (string? PanelId, string After)>(StringComparer.Ordinal);
+        if (lastSeen is null)
+        {
+            if (_startedAt is not { } startedAt)
+            {
+                return 0;
+            }
+
+            since = startedAt + TimeSpan.FromSeconds(2);
+        }
+
+        var rooms = new Dictionary<string, (string? PanelId, string? After)>(StringComparer.Ordinal);
         foreach (var channel in _cache.AllChannels)
         {
             rooms[channel.Id] = (channel.PanelId, _roomCursors.GetValueOrDefault(channel.Id) ?? lastSeen);
@@ -586,7 +607,7 @@ public sealed class CirculBot : IAsyncDisposable
             foreach (var conversation in await Rest.GetConversationsAsync(_stopping.Token).ConfigureAwait(false))
             {
                 var after = _roomCursors.GetValueOrDefault(conversation.Id) ?? lastSeen;
-                if (conversation.LastMessageId is { } newest && string.CompareOrdinal(newest, after) > 0)
+                if (conversation.LastMessageId is { } newest && (after is null || string.CompareOrdinal(newest, after) > 0))
                 {
                     rooms[conversation.Id] = (null, after);
                 }
@@ -611,7 +632,7 @@ public sealed class CirculBot : IAsyncDisposable
 
         var me = CurrentUser?.Id;
         var handed = 0;
-        foreach (var message in missed.OrderBy(m => m.Id, StringComparer.Ordinal))
+        foreach (var message in missed.Where(m => since is null || m.CreatedAt >= since).OrderBy(m => m.Id, StringComparer.Ordinal))
         {
             await OnMessageAsync(message, isCatchUp: true).ConfigureAwait(false);
             if (me is not null && message.Mentions.Contains(me))
@@ -626,7 +647,7 @@ public sealed class CirculBot : IAsyncDisposable
         return handed;
     }
 
-    private async Task<List<Message>> FetchAfterAsync(string roomId, string? panelId, string after)
+    private async Task<List<Message>> FetchAfterAsync(string roomId, string? panelId, string? after)
     {
         const int page = 100;
         var result = new List<Message>();

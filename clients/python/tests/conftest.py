@@ -147,6 +147,19 @@ def _http_once(server: str, method: str, path: str, body: Any, token: Optional[s
         return error.code, json.loads(raw) if raw else None
 
 
+def wait_for_server_clock(server: str, time_reached: Any, timeout: float = 10.0) -> None:
+    """Returns once the server's clock (its ``Date`` header, whole seconds) has reached ``time_reached``."""
+    import email.utils
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(server + "/healthz", timeout=5) as answer:
+            now = email.utils.parsedate_to_datetime(answer.headers["Date"])
+        if now >= time_reached:
+            return
+        assert time.monotonic() < deadline, f"the server's clock did not reach {time_reached}"
+        time.sleep(0.2)
+
+
 class Human:
     """A registered human driving the server over REST."""
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import circul
-from conftest import CuttableProxy, Human, Running, Silo, World, run, wait_for
+from conftest import CuttableProxy, Human, Running, Silo, World, run, wait_for, wait_for_server_clock
 
 
 def test_cut_connection_resumes_with_session_and_seq_and_replays_missed_events_once(world: World) -> None:
@@ -180,6 +181,10 @@ def test_a_bot_that_saw_no_message_yet_still_catches_up_after_a_restart_but_not_
             await asyncio.to_thread(own_silo.restart)
             assert (await closed)[0] == 4004
             assert bot._high_water is None, "the bot had seen no message before the break"
+            # Such a bot's catch-up takes what was posted from two seconds after its first session began (the
+            # server's Date header has whole seconds, refreshed once a second): the missed message comes later.
+            assert bot._started_at is not None
+            await asyncio.to_thread(wait_for_server_clock, own_silo.url, bot._started_at + timedelta(seconds=2))
 
             asked = owner.post(panel["id"], general, "!ping")
             got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
