@@ -215,14 +215,18 @@ def alice(silo: Silo) -> Human:
     return Human(silo.url)
 
 
-@pytest.fixture()
-def world(silo: Silo):
+def make_world(silo: Silo) -> "World":
     """An owner with a panel (general channel) and a bot in it."""
     owner = Human(silo.url)
     bot_id, token = owner.create_bot()
     panel = owner.create_panel(f"Panel {uuid.uuid4().hex[:6]}")
     owner.add_bot(panel["id"], bot_id)
     return World(silo, owner, bot_id, token, panel["id"], panel["name"], owner.general(panel["id"]))
+
+
+@pytest.fixture()
+def world(silo: Silo) -> "World":
+    return make_world(silo)
 
 
 class World:

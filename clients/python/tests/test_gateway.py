@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import circul
-from conftest import CuttableProxy, Human, Running, Silo, World, run, wait_for, wait_for_server_clock
+from conftest import CuttableProxy, Human, Running, Silo, World, make_world, run, wait_for, wait_for_server_clock
 
 
 def test_cut_connection_resumes_with_session_and_seq_and_replays_missed_events_once(world: World) -> None:
@@ -65,11 +65,8 @@ def test_cut_connection_resumes_with_session_and_seq_and_replays_missed_events_o
 
 def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_missed_messages_once(own_silo: Silo) -> None:
     async def scenario() -> None:
-        owner = Human(own_silo.url)
-        bot_id, token = owner.create_bot()
-        panel = owner.create_panel("Restart")
-        owner.add_bot(panel["id"], bot_id)
-        general = owner.general(panel["id"])
+        w = make_world(own_silo)
+        owner, bot_id, token, panel_id, general = w.owner, w.bot_id, w.token, w.panel_id, w.general_id
         proxy = await CuttableProxy(own_silo.port).start()
         bot = circul.Bot(proxy.url, token)
         texts: list[str] = []
@@ -99,7 +96,7 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
         async with Running(bot):
             first_session = bot.session_id
             waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "A"))
-            owner.post(panel["id"], general, "A")
+            owner.post(panel_id, general, "A")
             await waiting
             waiting = asyncio.ensure_future(wait_for(bot, "message", lambda c: c.text == "dm before"))
             owner.call("POST", f"/api/conversations/{dm['id']}/messages", {"text": "dm before"})
@@ -110,9 +107,9 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
             await asyncio.to_thread(own_silo.restart)
             assert (await closed)[0] == 4004
 
-            owner.post(panel["id"], general, "B")
-            owner.post(panel["id"], general, f"C <@{bot_id}>", mentions=[bot_id])
-            ping_message = owner.post(panel["id"], general, "!ping")
+            owner.post(panel_id, general, "B")
+            owner.post(panel_id, general, f"C <@{bot_id}>", mentions=[bot_id])
+            ping_message = owner.post(panel_id, general, "!ping")
             owner.call("POST", f"/api/conversations/{dm['id']}/messages", {"text": "dm while away"})
             got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
             proxy.refusing = False
@@ -122,7 +119,7 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
             assert [m.text for m in info.missed_messages] == ["B", f"C <@{bot_id}>", "!ping", "dm while away"]
 
             waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "D"))
-            owner.post(panel["id"], general, "D")
+            owner.post(panel_id, general, "D")
             await waiting
             await bot.wait_idle(10)
         await proxy.close()
@@ -133,7 +130,7 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
         assert dms == [("dm before", True, False), ("dm while away", True, True)]
         assert len(readies) == 1, "on_ready fires once; the later session goes to on_catch_up"
         assert len(infos) == 1
-        replies = [m for m in owner.messages(panel["id"], general) if m["sender_id"] == bot_id]
+        replies = [m for m in owner.messages(panel_id, general) if m["sender_id"] == bot_id]
         assert [(m["text"], m["reply_to_id"]) for m in replies] == [("pong", ping_message["id"])]
     run(scenario())
 
@@ -160,12 +157,9 @@ def test_close_while_the_handshake_is_pending_stops_the_bot_instead_of_running_o
 def test_a_bot_that_saw_no_message_yet_still_catches_up_after_a_restart_but_not_on_older_messages(
         own_silo: Silo) -> None:
     async def scenario() -> None:
-        owner = Human(own_silo.url)
-        bot_id, token = owner.create_bot()
-        panel = owner.create_panel("Quiet")
-        owner.add_bot(panel["id"], bot_id)
-        general = owner.general(panel["id"])
-        owner.post(panel["id"], general, "!ping before the bot started")
+        w = make_world(own_silo)
+        owner, bot_id, token, panel_id, general = w.owner, w.bot_id, w.token, w.panel_id, w.general_id
+        owner.post(panel_id, general, "!ping before the bot started")
         proxy = await CuttableProxy(own_silo.port).start()
         bot = circul.Bot(proxy.url, token)
         texts: list[str] = []
@@ -186,7 +180,7 @@ def test_a_bot_that_saw_no_message_yet_still_catches_up_after_a_restart_but_not_
             assert bot._started_at is not None
             await asyncio.to_thread(wait_for_server_clock, own_silo.url, bot._started_at + timedelta(seconds=2))
 
-            asked = owner.post(panel["id"], general, "!ping")
+            asked = owner.post(panel_id, general, "!ping")
             got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
             proxy.refusing = False
             info = await got_catch_up
@@ -194,7 +188,7 @@ def test_a_bot_that_saw_no_message_yet_still_catches_up_after_a_restart_but_not_
             await bot.wait_idle(10)
         await proxy.close()
         assert texts == ["!ping"]
-        replies = [m for m in owner.messages(panel["id"], general) if m["sender_id"] == bot_id]
+        replies = [m for m in owner.messages(panel_id, general) if m["sender_id"] == bot_id]
         assert [(m["text"], m["reply_to_id"]) for m in replies] == [("pong", asked["id"])]
     run(scenario())
 
