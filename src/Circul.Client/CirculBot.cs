@@ -164,6 +164,9 @@ public sealed class CirculBot : IAsyncDisposable
     /// seen no message), or null.</summary>
     internal DateTimeOffset? StartedAt => _startedAt;
 
+    /// <summary>Whether the gateway loop is still running (connected, or waiting to reconnect).</summary>
+    internal bool IsRunning => _run is { IsCompleted: false };
+
     /// <summary>How many gateway connections were attempted so far.</summary>
     internal int GatewayConnectAttempts => _gateway.ConnectAttempts;
 
@@ -226,7 +229,8 @@ public sealed class CirculBot : IAsyncDisposable
     // ------------------------------------------------------------------ lifecycle
 
     /// <summary>Connects and returns once the first session is ready and the cache is loaded; the connection then
-    /// lives on (and reconnects) in the background until <see cref="StopAsync"/>.</summary>
+    /// lives on (and reconnects) in the background until <see cref="StopAsync"/>. Cancelling
+    /// <paramref name="cancellationToken"/> before then stops the bot and throws <see cref="OperationCanceledException"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -236,7 +240,18 @@ public sealed class CirculBot : IAsyncDisposable
         }
 
         _run = Task.Run(() => _gateway.RunAsync(OnFrameAsync, OnDisconnectedAsync, _stopping.Token), CancellationToken.None);
-        var first = await Task.WhenAny(_firstReady.Task, _run).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(_firstReady.Task, _run).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A start given up on leaves nothing running behind (no connection retried in the background).
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+
         if (first == _run)
         {
             await _run.ConfigureAwait(false);
@@ -246,7 +261,8 @@ public sealed class CirculBot : IAsyncDisposable
 
     /// <summary>Starts (if needed) and runs until <paramref name="cancellationToken"/> is cancelled or
     /// <see cref="StopAsync"/> is called. Throws <see cref="CirculGatewayException"/> when the token is revoked or
-    /// refused.</summary>
+    /// refused, and <see cref="OperationCanceledException"/> when cancelled before the first session was ready (the
+    /// bot is stopped then too).</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         if (_run is null)

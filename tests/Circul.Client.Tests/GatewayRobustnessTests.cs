@@ -56,6 +56,23 @@ public sealed class GatewayRobustnessTests
         Assert.Equal(1, bot.GatewayConnectAttempts);
     }
 
+    [Fact]
+    public async Task CancellingRunBeforeTheFirstSession_StopsTheBot_InsteadOfRetryingInTheBackground()
+    {
+        // Nothing listens on this port: every attempt fails and the bot backs off and retries.
+        await using var bot = new CirculBot($"http://127.0.0.1:{TcpForwarder.FreePort()}", "cb_token", BotWorld.FastOptions());
+        var disconnects = new EventRecorder<DisconnectedEventArgs>(d => d.Reason);
+        bot.Disconnected += disconnects.Handler;
+        using var cancel = new CancellationTokenSource();
+
+        var running = bot.RunAsync(cancel.Token);
+        await disconnects.WaitForAsync(d => d.WillReconnect, "a failed attempt");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.False(bot.IsRunning, "the gateway loop kept retrying after RunAsync was cancelled");
+    }
+
     private static async Task ServeAsync(HttpContext context, IEnumerable<string> frames)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
