@@ -32,6 +32,7 @@ public sealed class CirculBot : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _cursorLock = new();
     private string? _lastSeenMessageId;
+    private DateTimeOffset? _startedAt;
     private CirculUser? _me;
     private Task? _run;
     private int _sessions;
@@ -159,6 +160,13 @@ public sealed class CirculBot : IAsyncDisposable
     /// <summary>The registered commands.</summary>
     public IReadOnlyCollection<CommandInfo> Commands => _commands.Values.ToList();
 
+    /// <summary>The server's clock just after the first session began (the catch-up's starting point while the bot has
+    /// seen no message), or null.</summary>
+    internal DateTimeOffset? StartedAt => _startedAt;
+
+    /// <summary>Whether the gateway loop is still running (connected, or waiting to reconnect).</summary>
+    internal bool IsRunning => _run is { IsCompleted: false };
+
     /// <summary>How many gateway connections were attempted so far.</summary>
     internal int GatewayConnectAttempts => _gateway.ConnectAttempts;
 
@@ -221,7 +229,8 @@ public sealed class CirculBot : IAsyncDisposable
     // ------------------------------------------------------------------ lifecycle
 
     /// <summary>Connects and returns once the first session is ready and the cache is loaded; the connection then
-    /// lives on (and reconnects) in the background until <see cref="StopAsync"/>.</summary>
+    /// lives on (and reconnects) in the background until <see cref="StopAsync"/>. Cancelling
+    /// <paramref name="cancellationToken"/> before then stops the bot and throws <see cref="OperationCanceledException"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -231,7 +240,18 @@ public sealed class CirculBot : IAsyncDisposable
         }
 
         _run = Task.Run(() => _gateway.RunAsync(OnFrameAsync, OnDisconnectedAsync, _stopping.Token), CancellationToken.None);
-        var first = await Task.WhenAny(_firstReady.Task, _run).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(_firstReady.Task, _run).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A start given up on leaves nothing running behind (no connection retried in the background).
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+
         if (first == _run)
         {
             await _run.ConfigureAwait(false);
@@ -241,7 +261,8 @@ public sealed class CirculBot : IAsyncDisposable
 
     /// <summary>Starts (if needed) and runs until <paramref name="cancellationToken"/> is cancelled or
     /// <see cref="StopAsync"/> is called. Throws <see cref="CirculGatewayException"/> when the token is revoked or
-    /// refused.</summary>
+    /// refused, and <see cref="OperationCanceledException"/> when cancelled before the first session was ready (the
+    /// bot is stopped then too).</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         if (_run is null)
@@ -291,7 +312,22 @@ public sealed class CirculBot : IAsyncDisposable
 
     // ------------------------------------------------------------------ gateway frames
 
+    /// <summary>One event: a payload this SDK cannot read (a newer server, a field of another type) is reported through
+    /// <see cref="HandlerFailed"/> and skipped; it never ends the connection or the bot.</summary>
     private async Task OnFrameAsync(GatewayEvent frame)
+    {
+        try
+        {
+            await DispatchFrameAsync(frame).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.EventFailed(e, frame.Type);
+            HandlerFailed?.Invoke(new HandlerFailedEventArgs { EventType = frame.Type, Exception = e });
+        }
+    }
+
+    private async Task DispatchFrameAsync(GatewayEvent frame)
     {
         await FireAsync(RawEventReceived, frame, frame.Type).ConfigureAwait(false);
         var p = frame.Payload;
@@ -400,6 +436,9 @@ public sealed class CirculBot : IAsyncDisposable
         var isReconnect = Interlocked.Increment(ref _sessions) > 1;
         _logger.Ready(me.Name, me.Id, sessionId);
         await LoadCacheAsync().ConfigureAwait(false);
+        // The server's clock just after the first session began: the catch-up's starting point while the bot has seen
+        // no message yet.
+        _startedAt ??= Rest.LastServerTime;
         await FireAsync(Ready, new ReadyEventArgs { User = me, SessionId = sessionId, IsReconnect = isReconnect }, "ready").ConfigureAwait(false);
         _firstReady.TrySetResult();
         if (lost is not null)
@@ -474,8 +513,7 @@ public sealed class CirculBot : IAsyncDisposable
 
     private async Task OnMessageAsync(Message message, bool isCatchUp)
     {
-        Remember(message);
-        if (!_dispatched.Add("message:" + message.Id) || IsIgnored(message))
+        if (!IsFirstDispatch(message, "message:"))
         {
             return;
         }
@@ -494,8 +532,7 @@ public sealed class CirculBot : IAsyncDisposable
 
     private async Task OnMentionAsync(Message message, bool isCatchUp)
     {
-        Remember(message);
-        if (!_dispatched.Add("mention:" + message.Id) || IsIgnored(message))
+        if (!IsFirstDispatch(message, "mention:"))
         {
             return;
         }
@@ -506,6 +543,14 @@ public sealed class CirculBot : IAsyncDisposable
         {
             await FireAsync(PanelMentioned, context, "mention").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Notes the message for the catch-up and tells whether this kind of dispatch of it is the first one (live
+    /// or caught up) and not one the options ignore.</summary>
+    private bool IsFirstDispatch(Message message, string kind)
+    {
+        Remember(message);
+        return _dispatched.Add(kind + message.Id) && !IsIgnored(message);
     }
 
     private bool IsIgnored(Message message)
@@ -544,16 +589,29 @@ public sealed class CirculBot : IAsyncDisposable
     }
 
     /// <summary>Message ids sort in acceptance order across the whole system, so every room's messages after the
-    /// newest one the bot saw (or after that room's own newest) are the ones it missed.</summary>
+    /// newest one the bot saw (or after that room's own newest) are the ones it missed. A bot that has seen none takes
+    /// each room's newest messages posted after its first session began: the <c>Date</c> header has whole seconds and
+    /// servers refresh it once a second, so two seconds after it nothing predates the session.</summary>
     private async Task<int> CatchUpAsync()
     {
         var lastSeen = LastSeenMessageId;
-        if (!_options.CatchUpMissedMessages || lastSeen is null)
+        DateTimeOffset? since = null;
+        if (!_options.CatchUpMissedMessages)
         {
             return 0;
         }
 
-        var rooms = new Dictionary<string, (string? PanelId, string After)>(StringComparer.Ordinal);
+        if (lastSeen is null)
+        {
+            if (_startedAt is not { } startedAt)
+            {
+                return 0;
+            }
+
+            since = startedAt + TimeSpan.FromSeconds(2);
+        }
+
+        var rooms = new Dictionary<string, (string? PanelId, string? After)>(StringComparer.Ordinal);
         foreach (var channel in _cache.AllChannels)
         {
             rooms[channel.Id] = (channel.PanelId, _roomCursors.GetValueOrDefault(channel.Id) ?? lastSeen);
@@ -565,7 +623,7 @@ public sealed class CirculBot : IAsyncDisposable
             foreach (var conversation in await Rest.GetConversationsAsync(_stopping.Token).ConfigureAwait(false))
             {
                 var after = _roomCursors.GetValueOrDefault(conversation.Id) ?? lastSeen;
-                if (conversation.LastMessageId is { } newest && string.CompareOrdinal(newest, after) > 0)
+                if (conversation.LastMessageId is { } newest && (after is null || string.CompareOrdinal(newest, after) > 0))
                 {
                     rooms[conversation.Id] = (null, after);
                 }
@@ -590,7 +648,7 @@ public sealed class CirculBot : IAsyncDisposable
 
         var me = CurrentUser?.Id;
         var handed = 0;
-        foreach (var message in missed.OrderBy(m => m.Id, StringComparer.Ordinal))
+        foreach (var message in missed.Where(m => since is null || m.CreatedAt >= since).OrderBy(m => m.Id, StringComparer.Ordinal))
         {
             await OnMessageAsync(message, isCatchUp: true).ConfigureAwait(false);
             if (me is not null && message.Mentions.Contains(me))
@@ -605,7 +663,7 @@ public sealed class CirculBot : IAsyncDisposable
         return handed;
     }
 
-    private async Task<List<Message>> FetchAfterAsync(string roomId, string? panelId, string after)
+    private async Task<List<Message>> FetchAfterAsync(string roomId, string? panelId, string? after)
     {
         const int page = 100;
         var result = new List<Message>();

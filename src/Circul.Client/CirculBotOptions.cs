@@ -23,8 +23,9 @@ public sealed class CirculBotOptions
 
     /// <summary>After a reconnect that could not resume (<c>invalid_session</c>), fetch the messages posted while
     /// disconnected through REST and hand them to the message handlers (marked <see cref="MessageContext.IsCatchUp"/>),
-    /// so that a restart of the server loses no command (default true). Edits, reactions and other events of the gap
-    /// are not recovered.</summary>
+    /// so that a restart of the server loses no command (default true). Only messages are recovered, not edits,
+    /// deletions, reactions or other events of the gap. The starting point is the newest message the bot has seen; a
+    /// bot that has seen none takes the messages posted from two seconds after its first session began.</summary>
     public bool CatchUpMissedMessages { get; set; } = true;
 
     /// <summary>The most messages fetched per room by the catch-up (default 500).</summary>

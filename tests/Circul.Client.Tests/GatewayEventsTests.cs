@@ -1,4 +1,8 @@
 using Circul.Client.Tests.Infrastructure;
+using Circul.Grains.Conversations;
+using Circul.Grains.Panels;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace Circul.Client.Tests;
 
@@ -59,6 +63,32 @@ public sealed class GatewayEventsTests(SqliteSiloFixture fixture) : IClassFixtur
         await panelMessages.WaitForAsync(c => c.Message.Id == inPanel.Str("id"), "the panel message");
         Assert.DoesNotContain(panelMentions.Items, c => c.Message.Id == id);
         Assert.DoesNotContain(conversation.Items, c => c.Message.Id == inPanel.Str("id"));
+    }
+
+    [Fact]
+    public async Task APrivateReply_ReachesTheBotItIsVisibleTo_WithVisibleToSet()
+    {
+        var options = BotWorld.FastOptions();
+        options.IgnoreBotMessages = false;
+        await using var world = await BotWorld.CreateAsync(fixture, options);
+        var hook = await fixture.NewBotAsync(world.Owner);
+        (await world.Owner.PostAsync($"/api/panels/{world.PanelId}/bots", new { bot_id = hook.Id })).Expect(HttpStatusCode.Created);
+        var messages = new EventRecorder<MessageContext>(c => c.Text);
+        world.Bot.PanelMessageReceived += messages.Handler;
+        await world.Bot.StartAsync();
+        var trigger = (await world.OwnerSaysAsync("a question")).Str("id");
+
+        // REST cannot make a private message: the server posts one for a webhook bot, as this does through the grain.
+        var grains = fixture.Silo.Services.GetRequiredService<IGrainFactory>();
+        var sent = await grains.GetGrain<IChannelGrain>(world.GeneralId).SendMessageAsync(
+            world.PanelId, hook.Id, new MessageDraft("only for you", false, false, [], trigger, world.BotAccount.Id), null);
+
+        var received = await messages.WaitForAsync(c => c.Message.Id == sent.Id, "the private reply");
+        Assert.Equal(world.BotAccount.Id, received.Message.VisibleTo);
+        Assert.True(received.Message.IsPrivate);
+        var listed = await world.Bot.Rest.GetChannelMessagesAsync(world.PanelId, world.GeneralId);
+        Assert.Equal(world.BotAccount.Id, Assert.Single(listed, m => m.Id == sent.Id).VisibleTo);
+        Assert.Null(Assert.Single(listed, m => m.Id == trigger).VisibleTo);
     }
 
     [Fact]

@@ -77,24 +77,42 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task ALongRunningHandler_InEventOrderMode_DoesNotMakeTheHeartbeatDropAHealthyConnection()
+    {
+        var options = BotWorld.FastOptions();
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(150);
+        options.RunHandlersConcurrently = false;
+        await using var world = await BotWorld.CreateAsync(fixture, options);
+        var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
+        var done = new EventRecorder<string>();
+        world.Bot.Disconnected += disconnected.Handler;
+        world.Bot.MessageReceived += async (ctx, ct) =>
+        {
+            if (ctx.Text == "slow")
+            {
+                // Work that outlasts several heartbeat intervals while nothing reads the socket.
+                await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+            }
+
+            done.Add(ctx.Text);
+        };
+        await world.Bot.StartAsync();
+
+        await world.OwnerSaysAsync("slow");
+        await world.OwnerSaysAsync("after");
+
+        await done.WaitForAsync(t => t == "after", "the message after the slow one");
+        Assert.Equal(["slow", "after"], done.Items);
+        Assert.Empty(disconnected.Items);
+        Assert.Equal(1, world.Bot.GatewayConnectAttempts);
+    }
+
+    [Fact]
     public async Task SiloRestart_Closes4004_AndTheNewSessionCatchesUpOnMissedMessagesOnce()
     {
         fixture.ThrowIfUnavailable();
-        await using var storage = await new SqliteStorageProvisioner().CreateAsync();
-        var settings = SiloFixture.Merge(SiloFixture.BaseSettings(), storage.Settings);
-        await using var first = await RunningSilo.StartAsync(settings);
-        await using var forwarder = new TcpForwarder(TcpForwarder.FreePort(), "127.0.0.1", new Uri(first.BaseUrl).Port);
-        var register = await new BotClient(first, null, null).PostAsync("/api/auth/register", new { username = SiloFixture.RandomName("h"), password = SiloFixture.Password });
-        var ownerToken = register.Expect(HttpStatusCode.Created).Json.Str("token");
-        var owner = new BotClient(first, ownerToken, "Bearer");
-        var app = (await owner.PostAsync("/api/apps", new { name = SiloFixture.RandomName("b") })).Expect(HttpStatusCode.Created).Json;
-        var botToken = app.Str("token");
-        var botId = app.Prop("app").Str("id");
-        var panelId = (await owner.PostAsync("/api/panels", new { name = "Restarts" })).Expect(HttpStatusCode.Created).Json.Str("id");
-        (await owner.PostAsync($"/api/panels/{panelId}/bots", new { bot_id = botId })).Expect(HttpStatusCode.Created);
-        var generalId = (await owner.GetAsync($"/api/panels/{panelId}/channels")).Expect(HttpStatusCode.OK).Json.Items().Single().Str("id");
-
-        await using var bot = new CirculBot($"http://127.0.0.1:{forwarder.Port}", botToken, BotWorld.FastOptions());
+        await using var w = await RestartWorld.CreateAsync();
+        await using var bot = new CirculBot(w.BotUrl, w.BotToken, BotWorld.FastOptions());
         var counts = CountMessages(bot, out var messages);
         var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
         var restarted = new EventRecorder<SessionRestartedEventArgs>();
@@ -104,22 +122,14 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
         bot.Ready += ready.Handler;
         await bot.StartAsync();
         var oldSession = bot.SessionId;
-        var seen = await SayAsync(owner, panelId, generalId, "before the restart");
+        var seen = await w.SayAsync("before the restart");
         await messages.WaitForAsync(m => m.Message.Id == seen, "the message before the restart");
 
-        await first.StopAsync();
-        var shutdown = await disconnected.WaitForAsync(d => d.CloseCode is not null, "the shutdown close");
+        var shutdown = await w.RestartAsync(disconnected);
         Assert.Equal(4004, shutdown.CloseCode);
         Assert.True(shutdown.WillReconnect);
-
-        await using var second = await RunningSilo.StartAsync(settings);
-        owner = new BotClient(second, ownerToken, "Bearer");
-        var missed = new[]
-        {
-            await SayAsync(owner, panelId, generalId, "while the bot was away 1"),
-            await SayAsync(owner, panelId, generalId, "while the bot was away 2"),
-        };
-        forwarder.Retarget(new Uri(second.BaseUrl).Port);
+        var missed = new[] { await w.SayAsync("while the bot was away 1"), await w.SayAsync("while the bot was away 2") };
+        w.Reconnect();
 
         var restart = await restarted.WaitForAsync(_ => true, "the session restart", TimeSpan.FromSeconds(30));
         Assert.Equal(oldSession, restart.PreviousSessionId);
@@ -132,11 +142,40 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
             Assert.True((await messages.WaitForAsync(m => m.Message.Id == id, "a missed message")).IsCatchUp);
         }
 
-        var live = await SayAsync(owner, panelId, generalId, "after the restart");
+        var live = await w.SayAsync("after the restart");
         Assert.False((await messages.WaitForAsync(m => m.Message.Id == live, "the live message after the restart")).IsCatchUp);
         Assert.All(counts, c => Assert.Equal(1, c.Value));
         Assert.Equal(4, counts.Count);
-        Assert.Equal(panelId, Assert.Single(bot.Panels).Id);
+        Assert.Equal(w.PanelId, Assert.Single(bot.Panels).Id);
+    }
+
+    [Fact]
+    public async Task SiloRestart_BeforeTheBotSawAnyMessage_StillCatchesUp_ButNeverOnOlderMessages()
+    {
+        fixture.ThrowIfUnavailable();
+        await using var w = await RestartWorld.CreateAsync();
+        var older = await w.SayAsync("!info before the bot started");
+        await using var bot = new CirculBot(w.BotUrl, w.BotToken, BotWorld.FastOptions());
+        var counts = CountMessages(bot, out var messages);
+        var disconnected = new EventRecorder<DisconnectedEventArgs>(d => $"{d.CloseCode} {d.Reason}");
+        var restarted = new EventRecorder<SessionRestartedEventArgs>();
+        bot.Disconnected += disconnected.Handler;
+        bot.SessionRestarted += restarted.Handler;
+        await bot.StartAsync();
+
+        Assert.Equal(4004, (await w.RestartAsync(disconnected)).CloseCode);
+        // Such a bot's catch-up takes what was posted from two seconds after its first session began (the server's
+        // Date header has whole seconds and is refreshed once a second): the missed message must come later than that.
+        await w.WaitForServerClockAsync(bot.StartedAt!.Value + TimeSpan.FromSeconds(2));
+        var missed = await w.SayAsync("while the bot was away");
+        w.Reconnect();
+
+        var restart = await restarted.WaitForAsync(_ => true, "the session restart", TimeSpan.FromSeconds(30));
+        Assert.Null(restart.LastSeenMessageId);
+        Assert.Equal(1, restart.CaughtUpMessages);
+        Assert.True((await messages.WaitForAsync(m => m.Message.Id == missed, "the missed message")).IsCatchUp);
+        Assert.DoesNotContain(older, counts.Keys);
+        Assert.Equal(1, Assert.Single(counts).Value);
     }
 
     [Fact]
@@ -184,6 +223,86 @@ public sealed class ReconnectTests(SqliteSiloFixture fixture) : IClassFixture<Sq
         return counts;
     }
 
-    private static async Task<string> SayAsync(BotClient sender, string panelId, string channelId, string text) =>
-        (await sender.PostAsync($"/api/panels/{panelId}/channels/{channelId}/messages", new { text })).Expect(HttpStatusCode.Created).Json.Str("id");
+    /// <summary>A silo of its own on a throwaway SQLite database, reached by the bot through a forwarder, with an owner,
+    /// a panel and a bot in it; <see cref="RestartAsync"/> stops it and starts a second silo on the same database.</summary>
+    private sealed class RestartWorld : IAsyncDisposable
+    {
+        private readonly ProvisionedStorage _storage;
+        private readonly Dictionary<string, string?> _settings;
+        private readonly TcpForwarder _forwarder;
+        private RunningSilo _silo;
+        private RunningSilo? _second;
+        private BotClient _owner;
+
+        private RestartWorld(
+            ProvisionedStorage storage, Dictionary<string, string?> settings, RunningSilo silo, TcpForwarder forwarder,
+            BotClient owner, string botToken, string panelId, string generalId)
+        {
+            (_storage, _settings, _silo, _forwarder, _owner) = (storage, settings, silo, forwarder, owner);
+            (BotToken, PanelId, GeneralId) = (botToken, panelId, generalId);
+        }
+
+        public string BotUrl => $"http://127.0.0.1:{_forwarder.Port}";
+
+        public string BotToken { get; }
+
+        public string PanelId { get; }
+
+        public string GeneralId { get; }
+
+        public static async Task<RestartWorld> CreateAsync()
+        {
+            var storage = await new SqliteStorageProvisioner().CreateAsync();
+            var settings = SiloFixture.Merge(SiloFixture.BaseSettings(), storage.Settings);
+            var silo = await RunningSilo.StartAsync(settings);
+            var forwarder = new TcpForwarder(TcpForwarder.FreePort(), "127.0.0.1", new Uri(silo.BaseUrl).Port);
+            var register = await new BotClient(silo, null, null).PostAsync("/api/auth/register", new { username = SiloFixture.RandomName("h"), password = SiloFixture.Password });
+            var owner = new BotClient(silo, register.Expect(HttpStatusCode.Created).Json.Str("token"), "Bearer");
+            var app = (await owner.PostAsync("/api/apps", new { name = SiloFixture.RandomName("b") })).Expect(HttpStatusCode.Created).Json;
+            var panelId = (await owner.PostAsync("/api/panels", new { name = "Restarts" })).Expect(HttpStatusCode.Created).Json.Str("id");
+            (await owner.PostAsync($"/api/panels/{panelId}/bots", new { bot_id = app.Prop("app").Str("id") })).Expect(HttpStatusCode.Created);
+            var generalId = (await owner.GetAsync($"/api/panels/{panelId}/channels")).Expect(HttpStatusCode.OK).Json.Items().Single().Str("id");
+            return new RestartWorld(storage, settings, silo, forwarder, owner, app.Str("token"), panelId, generalId);
+        }
+
+        /// <summary>The owner posts in <c>general</c>; returns the message id.</summary>
+        public async Task<string> SayAsync(string text) =>
+            (await _owner.PostAsync($"/api/panels/{PanelId}/channels/{GeneralId}/messages", new { text })).Expect(HttpStatusCode.Created).Json.Str("id");
+
+        /// <summary>Stops the silo (the bot's socket closes), returns that close, and starts the second silo, which
+        /// the bot cannot reach until <see cref="Reconnect"/>.</summary>
+        public async Task<DisconnectedEventArgs> RestartAsync(EventRecorder<DisconnectedEventArgs> disconnected)
+        {
+            await _silo.StopAsync();
+            var shutdown = await disconnected.WaitForAsync(d => d.CloseCode is not null, "the shutdown close");
+            _second = await RunningSilo.StartAsync(_settings);
+            _owner = new BotClient(_second, _owner.Token, "Bearer");
+            return shutdown;
+        }
+
+        /// <summary>Returns once the server's clock (its <c>Date</c> header) has reached <paramref name="time"/>.</summary>
+        public async Task WaitForServerClockAsync(DateTimeOffset time)
+        {
+            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+            while ((await _owner.GetAsync("/api/me")).Headers.Date is not { } now || now < time)
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, $"the server's clock did not reach {time:O}");
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        }
+
+        public void Reconnect() => _forwarder.Retarget(new Uri(_second!.BaseUrl).Port);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_second is not null)
+            {
+                await _second.DisposeAsync();
+            }
+
+            await _forwarder.DisposeAsync();
+            await _silo.DisposeAsync();
+            await _storage.DisposeAsync();
+        }
+    }
 }

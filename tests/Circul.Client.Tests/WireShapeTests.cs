@@ -30,6 +30,20 @@ public sealed class WireShapeTests
     }
 
     [Fact]
+    public void Message_ReadsVisibleToOfAPrivateMessage()
+    {
+        var dto = new MessageDto(
+            "msg-2", "ch-1", "panel-1", "ch-1", "bot-hook", new SenderDto("bot-hook", "Hook", true, ""), "only for you", false, false,
+            ["bot-1"], "msg-1", [], false, At, null, VisibleTo: "bot-1");
+
+        var message = RoundTrip<Message>(dto);
+
+        Assert.Equal("bot-1", message.VisibleTo);
+        Assert.True(message.IsPrivate);
+        Assert.False(RoundTrip<Message>(dto with { VisibleTo = null }).IsPrivate);
+    }
+
+    [Fact]
     public void PanelChannelMemberAndUser_ReadEveryField()
     {
         var panel = RoundTrip<Panel>(new PanelDto(

@@ -9,6 +9,7 @@ import logging
 from collections import OrderedDict, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
 from .commands import Command, parse_command
@@ -98,6 +99,7 @@ class Bot:
         self._commands: dict[str, Command] = {}
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._high_water: Optional[str] = None
+        self._started_at: Optional[datetime] = None
         self._ready_fired = False
         self._session_lost_from: Optional[str] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -433,6 +435,11 @@ class Bot:
         self.gateway.session_established(session_id, seq if isinstance(seq, int) else 1)
         self._session_lost_from = None
         await self._fill_cache()
+        if self._started_at is None:
+            # The server's clock just after the first session began: the catch-up's starting point while the bot has
+            # seen no message yet. The Date header has whole seconds and servers refresh it once a second, so messages
+            # two seconds after it cannot predate this session.
+            self._started_at = getattr(self.rest, "last_server_time", None)
         if not self._ready_fired:
             self._ready_fired = True
             log.info("ready as %s (%s), %d panels", self.user.name, self.user.id, len(self._panels))
@@ -684,17 +691,22 @@ class Bot:
 
     async def _catch_up(self) -> list[Message]:
         mark = self._high_water
+        since: Optional[datetime] = None
         if mark is None:
-            return []
-        fetchers: list[Callable[[str], Awaitable[list[Message]]]] = []
+            # Nothing seen since the start: the rooms' newest messages, those posted after the first session began.
+            if self._started_at is None:
+                return []
+            since = self._started_at + timedelta(seconds=2)
+        fetchers: list[Callable[[Optional[str]], Awaitable[list[Message]]]] = []
         for channel in list(self._channels.values()):
             fetchers.append(functools.partial(self._page_channel, channel.panel_id, channel.id))
         for conversation in list(self._conversations.values()):
-            if conversation.last_message_id and conversation.last_message_id > mark:
+            if conversation.last_message_id and (mark is None or conversation.last_message_id > mark):
                 fetchers.append(functools.partial(self._page_conversation, conversation.id))
         missed: list[Message] = []
         for fetch in fetchers:
-            cursor, fetched = mark, 0
+            cursor: Optional[str] = mark
+            fetched = 0
             while fetched < self.catch_up_limit:
                 try:
                     page = await fetch(cursor)
@@ -709,6 +721,8 @@ class Bot:
                 cursor = page[-1].id
                 if len(page) < 100:
                     break
+        if since is not None:
+            missed = [m for m in missed if _created(m) >= since]
         missed.sort(key=lambda m: m.id)
         me = self.user.id if self.user else None
         for message in missed:
@@ -724,10 +738,10 @@ class Bot:
                                        catch_up=True)
         return missed
 
-    async def _page_channel(self, panel_id: str, channel_id: str, after: str) -> list[Message]:
+    async def _page_channel(self, panel_id: str, channel_id: str, after: Optional[str]) -> list[Message]:
         return await self.rest.get_channel_messages(panel_id, channel_id, after=after, limit=100)
 
-    async def _page_conversation(self, conv_id: str, after: str) -> list[Message]:
+    async def _page_conversation(self, conv_id: str, after: Optional[str]) -> list[Message]:
         return await self.rest.get_messages(conv_id, after=after, limit=100)
 
     async def _on_disconnect(self, code: int, reason: str) -> None:
@@ -798,6 +812,15 @@ class Bot:
                 return fn(await call)
             return chained()
         return fn(call)
+
+
+def _created(message: Message) -> datetime:
+    """A message's ``created_at``; one that does not parse counts as old."""
+    try:
+        created = datetime.fromisoformat(message.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return created if created.tzinfo is not None else created.replace(tzinfo=timezone.utc)
 
 
 _ALIASES = {

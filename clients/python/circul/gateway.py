@@ -152,6 +152,9 @@ class GatewayConnection:
             delay = self.backoff.next_delay()
             log.warning("gateway connection failed (%s); next attempt in %.2fs", error, delay)
             return delay
+        if self._stopping:  # close() ran while the handshake was under way
+            await ws.close(1000, "client closing")
+            return 0.0
         self.connections += 1
         self._ws = ws
         try:

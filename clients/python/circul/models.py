@@ -88,6 +88,8 @@ class Message:
     is_system: bool = False
     created_at: str = ""
     edited_at: Optional[str] = None
+    visible_to: Optional[str] = None
+    """The one user besides the sender who can see a private message (a webhook bot's private reply), else ``None``."""
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -100,7 +102,13 @@ class Message:
             text=d.get("text") or "", bold=bool(d.get("bold")), italic=bool(d.get("italic")),
             mentions=_list(d.get("mentions")), reply_to_id=d.get("reply_to_id"),
             reactions=[Reaction.from_dict(r) for r in _list(d.get("reactions"))], is_system=bool(d.get("is_system")),
-            created_at=d.get("created_at") or "", edited_at=d.get("edited_at"), raw=dict(d))
+            created_at=d.get("created_at") or "", edited_at=d.get("edited_at"), visible_to=d.get("visible_to"),
+            raw=dict(d))
+
+    @property
+    def is_private(self) -> bool:
+        """Whether only the sender and ``visible_to`` can see the message (replies to it are public)."""
+        return self.visible_to is not None
 
     @property
     def is_panel(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import email.utils
 import json
 import logging
 import random
@@ -18,11 +19,12 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, Union
 
 from . import __version__
 from .errors import ConnectionFailed, HTTPException, RateLimited, ServerError, http_exception_for
-from .models import Ban, Channel, Conversation, Invite, Member, Message, Panel, Role, User
+from .models import Ban, Category, Channel, Conversation, Invite, Member, Message, Panel, Role, User
 
 log = logging.getLogger("circul.rest")
 
@@ -79,6 +81,8 @@ class RestClient:
         """How many 429 answers this client has seen (retried or raised)."""
         self.requests_sent = 0
         """How many HTTP requests this client has sent (retries included)."""
+        self.last_server_time: Optional[datetime] = None
+        """The server's clock (its ``Date`` header, whole seconds) at the latest answer."""
 
     # ------------------------------------------------------------------ core
 
@@ -148,13 +152,23 @@ class RestClient:
             request.add_header(key, value)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return _Response(answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read())
+                response = _Response(answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read())
         except urllib.error.HTTPError as error:
             with error:
                 body = error.read()
-            return _Response(error.code, {k.lower(): v for k, v in error.headers.items()}, body)
+            response = _Response(error.code, {k.lower(): v for k, v in error.headers.items()}, body)
         except (urllib.error.URLError, OSError) as error:
             raise ConnectionFailed(f"{method} {url.split('?')[0]}: {getattr(error, 'reason', error)}") from error
+        self._note_server_time(response.headers.get("date"))
+        return response
+
+    def _note_server_time(self, date: Optional[str]) -> None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError):
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            self.last_server_time = parsed
 
     def _outcome(self, method: str, path: str, headers: Optional[Mapping[str, str]], response: _Response,
                  attempt: int) -> Any:
@@ -358,6 +372,19 @@ class RestClient:
 
     def delete_channel(self, panel_id: str, channel_id: str) -> Call[None]:
         return self.request("DELETE", f"/api/panels/{_q(panel_id)}/channels/{_q(channel_id)}")
+
+    def create_category(self, panel_id: str, name: str) -> Call[Category]:
+        """``POST /api/panels/{id}/categories`` (``manage_channels``)."""
+        return self.request("POST", f"/api/panels/{_q(panel_id)}/categories", json_body={"name": name},
+                            parse=Category.from_dict)
+
+    def update_category(self, panel_id: str, category_id: str, name: str) -> Call[Category]:
+        """``PATCH /api/panels/{id}/categories/{cat}``: renames a category."""
+        return self.request("PATCH", f"/api/panels/{_q(panel_id)}/categories/{_q(category_id)}",
+                            json_body={"name": name}, parse=Category.from_dict)
+
+    def delete_category(self, panel_id: str, category_id: str) -> Call[None]:
+        return self.request("DELETE", f"/api/panels/{_q(panel_id)}/categories/{_q(category_id)}")
 
     def get_channel_messages(self, panel_id: str, channel_id: str, *, limit: Optional[int] = None,
                              before: Optional[str] = None, after: Optional[str] = None) -> Call[list[Message]]:

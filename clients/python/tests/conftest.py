@@ -4,6 +4,7 @@ driving it over plain HTTP (not through the SDK), and a TCP proxy that can cut t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pytest
 
@@ -93,27 +94,28 @@ class Silo:
         self.start()
 
 
-@pytest.fixture(scope="session")
-def silo():
-    with tempfile.TemporaryDirectory(prefix="circul-py-") as tmp:
+@contextlib.contextmanager
+def running_silo(prefix: str) -> Iterator[Silo]:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         instance = Silo(Path(tmp))
         instance.start()
         try:
             yield instance
         finally:
             instance.stop()
+
+
+@pytest.fixture(scope="session")
+def silo():
+    with running_silo("circul-py-") as instance:
+        yield instance
 
 
 @pytest.fixture()
 def own_silo():
     """A silo of the test's own (for tests that stop and restart it)."""
-    with tempfile.TemporaryDirectory(prefix="circul-py-own-") as tmp:
-        instance = Silo(Path(tmp))
-        instance.start()
-        try:
-            yield instance
-        finally:
-            instance.stop()
+    with running_silo("circul-py-own-") as instance:
+        yield instance
 
 
 # ---------------------------------------------------------------------------- plain HTTP for the human side
@@ -143,6 +145,19 @@ def _http_once(server: str, method: str, path: str, body: Any, token: Optional[s
     except urllib.error.HTTPError as error:
         raw = error.read()
         return error.code, json.loads(raw) if raw else None
+
+
+def wait_for_server_clock(server: str, time_reached: Any, timeout: float = 10.0) -> None:
+    """Returns once the server's clock (its ``Date`` header, whole seconds) has reached ``time_reached``."""
+    import email.utils
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(server + "/healthz", timeout=5) as answer:
+            now = email.utils.parsedate_to_datetime(answer.headers["Date"])
+        if now >= time_reached:
+            return
+        assert time.monotonic() < deadline, f"the server's clock did not reach {time_reached}"
+        time.sleep(0.2)
 
 
 class Human:
@@ -200,14 +215,18 @@ def alice(silo: Silo) -> Human:
     return Human(silo.url)
 
 
-@pytest.fixture()
-def world(silo: Silo):
+def make_world(silo: Silo) -> "World":
     """An owner with a panel (general channel) and a bot in it."""
     owner = Human(silo.url)
     bot_id, token = owner.create_bot()
     panel = owner.create_panel(f"Panel {uuid.uuid4().hex[:6]}")
     owner.add_bot(panel["id"], bot_id)
     return World(silo, owner, bot_id, token, panel["id"], panel["name"], owner.general(panel["id"]))
+
+
+@pytest.fixture()
+def world(silo: Silo) -> "World":
+    return make_world(silo)
 
 
 class World:
@@ -227,6 +246,9 @@ class CuttableProxy:
         self.target_port = target_port
         self.refusing = False
         self.accepted = 0
+        self.hold: Optional[asyncio.Event] = None
+        """While set to an unset event, accepted connections wait for it before they reach the silo."""
+        self.arrived = asyncio.Event()
         self._server: Optional[asyncio.AbstractServer] = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.port = 0
@@ -245,6 +267,9 @@ class CuttableProxy:
             writer.transport.abort()
             return
         self.accepted += 1
+        self.arrived.set()
+        if self.hold is not None:
+            await self.hold.wait()
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import circul
-from conftest import CuttableProxy, Human, Running, Silo, World, run, wait_for
+from conftest import CuttableProxy, Human, Running, Silo, World, make_world, run, wait_for, wait_for_server_clock
 
 
 def test_cut_connection_resumes_with_session_and_seq_and_replays_missed_events_once(world: World) -> None:
@@ -64,11 +65,8 @@ def test_cut_connection_resumes_with_session_and_seq_and_replays_missed_events_o
 
 def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_missed_messages_once(own_silo: Silo) -> None:
     async def scenario() -> None:
-        owner = Human(own_silo.url)
-        bot_id, token = owner.create_bot()
-        panel = owner.create_panel("Restart")
-        owner.add_bot(panel["id"], bot_id)
-        general = owner.general(panel["id"])
+        w = make_world(own_silo)
+        owner, bot_id, token, panel_id, general = w.owner, w.bot_id, w.token, w.panel_id, w.general_id
         proxy = await CuttableProxy(own_silo.port).start()
         bot = circul.Bot(proxy.url, token)
         texts: list[str] = []
@@ -98,7 +96,7 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
         async with Running(bot):
             first_session = bot.session_id
             waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "A"))
-            owner.post(panel["id"], general, "A")
+            owner.post(panel_id, general, "A")
             await waiting
             waiting = asyncio.ensure_future(wait_for(bot, "message", lambda c: c.text == "dm before"))
             owner.call("POST", f"/api/conversations/{dm['id']}/messages", {"text": "dm before"})
@@ -109,9 +107,9 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
             await asyncio.to_thread(own_silo.restart)
             assert (await closed)[0] == 4004
 
-            owner.post(panel["id"], general, "B")
-            owner.post(panel["id"], general, f"C <@{bot_id}>", mentions=[bot_id])
-            ping_message = owner.post(panel["id"], general, "!ping")
+            owner.post(panel_id, general, "B")
+            owner.post(panel_id, general, f"C <@{bot_id}>", mentions=[bot_id])
+            ping_message = owner.post(panel_id, general, "!ping")
             owner.call("POST", f"/api/conversations/{dm['id']}/messages", {"text": "dm while away"})
             got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
             proxy.refusing = False
@@ -121,7 +119,7 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
             assert [m.text for m in info.missed_messages] == ["B", f"C <@{bot_id}>", "!ping", "dm while away"]
 
             waiting = asyncio.ensure_future(wait_for(bot, "panel_message", lambda c: c.text == "D"))
-            owner.post(panel["id"], general, "D")
+            owner.post(panel_id, general, "D")
             await waiting
             await bot.wait_idle(10)
         await proxy.close()
@@ -132,8 +130,66 @@ def test_silo_restart_gives_4004_then_a_new_session_and_catch_up_dispatches_miss
         assert dms == [("dm before", True, False), ("dm while away", True, True)]
         assert len(readies) == 1, "on_ready fires once; the later session goes to on_catch_up"
         assert len(infos) == 1
-        replies = [m for m in owner.messages(panel["id"], general) if m["sender_id"] == bot_id]
+        replies = [m for m in owner.messages(panel_id, general) if m["sender_id"] == bot_id]
         assert [(m["text"], m["reply_to_id"]) for m in replies] == [("pong", ping_message["id"])]
+    run(scenario())
+
+
+def test_close_while_the_handshake_is_pending_stops_the_bot_instead_of_running_on(world: World) -> None:
+    async def scenario() -> None:
+        proxy = await CuttableProxy(world.silo.port).start()
+        proxy.hold = asyncio.Event()
+        bot = circul.Bot(proxy.url, world.token)
+        task = asyncio.ensure_future(bot.start())
+        await asyncio.wait_for(proxy.arrived.wait(), 10)
+        await bot.close()  # the socket is not open yet
+        proxy.hold.set()
+        try:
+            await asyncio.wait_for(task, 10)
+        except asyncio.TimeoutError:
+            raise AssertionError("close() during the handshake was lost: the bot connected and kept running") from None
+        finally:
+            await proxy.close()
+        assert not bot._ready.is_set(), "no session was started after close()"
+    run(scenario())
+
+
+def test_a_bot_that_saw_no_message_yet_still_catches_up_after_a_restart_but_not_on_older_messages(
+        own_silo: Silo) -> None:
+    async def scenario() -> None:
+        w = make_world(own_silo)
+        owner, bot_id, token, panel_id, general = w.owner, w.bot_id, w.token, w.panel_id, w.general_id
+        owner.post(panel_id, general, "!ping before the bot started")
+        proxy = await CuttableProxy(own_silo.port).start()
+        bot = circul.Bot(proxy.url, token)
+        texts: list[str] = []
+        bot.on_panel_message(lambda ctx: texts.append(ctx.text))
+
+        @bot.command("ping")
+        def ping(ctx: circul.Context) -> None:
+            ctx.reply("pong")
+
+        async with Running(bot):
+            proxy.refusing = True
+            closed = asyncio.ensure_future(wait_for(bot, "disconnect", timeout=40))
+            await asyncio.to_thread(own_silo.restart)
+            assert (await closed)[0] == 4004
+            assert bot._high_water is None, "the bot had seen no message before the break"
+            # Such a bot's catch-up takes what was posted from two seconds after its first session began (the
+            # server's Date header has whole seconds, refreshed once a second): the missed message comes later.
+            assert bot._started_at is not None
+            await asyncio.to_thread(wait_for_server_clock, own_silo.url, bot._started_at + timedelta(seconds=2))
+
+            asked = owner.post(panel_id, general, "!ping")
+            got_catch_up = asyncio.ensure_future(wait_for(bot, "catch_up", timeout=60))
+            proxy.refusing = False
+            info = await got_catch_up
+            assert [m.text for m in info.missed_messages] == ["!ping"]
+            await bot.wait_idle(10)
+        await proxy.close()
+        assert texts == ["!ping"]
+        replies = [m for m in owner.messages(panel_id, general) if m["sender_id"] == bot_id]
+        assert [(m["text"], m["reply_to_id"]) for m in replies] == [("pong", asked["id"])]
     run(scenario())
 
 

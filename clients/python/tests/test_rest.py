@@ -140,6 +140,27 @@ def test_panels_channels_members_and_read_markers(world: World) -> None:
     assert {m.id: m.is_bot for m in members} == {world.owner.id: False, world.bot_id: True}
 
 
+def test_categories_channels_and_roles_with_a_granted_permission(world: World) -> None:
+    rest = client(world)
+    with pytest.raises(circul.Forbidden) as denied:
+        rest.create_category(world.panel_id, "Forecasts")
+    assert denied.value.error == "missing permission: manage_channels"
+    role = world.owner.call("POST", f"/api/panels/{world.panel_id}/roles",
+                            {"name": "channel keeper", "permissions": ["manage_channels"]}, expect=201)
+    world.owner.call("PUT", f"/api/panels/{world.panel_id}/members/{world.bot_id}/roles/{role['id']}", expect=200)
+
+    category = rest.create_category(world.panel_id, "Forecasts")
+    assert isinstance(category, circul.Category) and category.name == "Forecasts" and category.id.startswith("cat-")
+    channel = rest.create_channel(world.panel_id, "daily", category_id=category.id, topic="one a day")
+    assert (channel.category_id, channel.topic) == (category.id, "one a day")
+    assert rest.update_category(world.panel_id, category.id, "Weather").name == "Weather"
+    panel = rest.get_panel(world.panel_id)
+    assert [(c.name, c.channel_ids) for c in panel.categories if c.id == category.id] == [("Weather", [channel.id])]
+    rest.delete_channel(world.panel_id, channel.id)
+    rest.delete_category(world.panel_id, category.id)
+    assert category.id not in [c.id for c in rest.get_panel(world.panel_id).categories]
+
+
 def test_the_async_form_is_awaitable_inside_an_event_loop(world: World) -> None:
     async def scenario() -> None:
         rest = client(world)

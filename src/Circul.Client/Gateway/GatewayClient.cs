@@ -18,6 +18,7 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private long _pongsSincePing;
+    private int _processingFrame;
     private int _connectAttempts;
 
     /// <summary>The session to resume, or null.</summary>
@@ -220,7 +221,11 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
                     continue;
                 }
 
-                var frame = Parse(buffer.WrittenMemory);
+                if (Parse(buffer.WrittenMemory) is not { } frame)
+                {
+                    continue;
+                }
+
                 switch (frame.Type)
                 {
                     case "pong":
@@ -258,7 +263,19 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
                         break;
                 }
 
-                await onFrame(frame).ConfigureAwait(false);
+                // While a frame is processed (the cache load and catch-up after ready, or handlers run one after
+                // another) nothing reads the socket, so pongs wait unread: the heartbeat must not take that for a dead
+                // connection. The first interval after the frame counts as answered.
+                Volatile.Write(ref _processingFrame, 1);
+                try
+                {
+                    await onFrame(frame).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref _processingFrame, 0);
+                    Interlocked.Increment(ref _pongsSincePing);
+                }
             }
         }
         finally
@@ -288,7 +305,7 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
         using var timer = new PeriodicTimer(interval, options.Rest.TimeProvider);
         while (await timer.WaitForNextTickAsync(connection).ConfigureAwait(false))
         {
-            if (Interlocked.Exchange(ref _pongsSincePing, 0) == 0)
+            if (Volatile.Read(ref _processingFrame) == 0 && Interlocked.Exchange(ref _pongsSincePing, 0) == 0)
             {
                 logger.HeartbeatMissed(interval);
                 socket.Abort();
@@ -307,15 +324,32 @@ internal sealed class GatewayClient(Uri server, string token, CirculBotOptions o
         }
     }
 
-    private static GatewayEvent Parse(ReadOnlyMemory<byte> utf8)
+    /// <summary>The frame, or null for one that is not a JSON object (logged and skipped, as a frame the server never
+    /// sends; reconnecting would only replay it).</summary>
+    private GatewayEvent? Parse(ReadOnlyMemory<byte> utf8)
     {
-        using var json = JsonDocument.Parse(utf8);
-        var root = json.RootElement;
-        return new GatewayEvent
+        JsonDocument json;
+        try
         {
-            Type = root.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "",
-            Seq = root.TryGetProperty("seq", out var seq) && seq.TryGetInt64(out var n) ? n : null,
-            Payload = root.TryGetProperty("payload", out var payload) ? payload.Clone() : default,
-        };
+            json = JsonDocument.Parse(utf8);
+        }
+        catch (JsonException e)
+        {
+            logger.FrameNotJson(e);
+            return null;
+        }
+
+        using (json)
+        {
+            var root = json.RootElement;
+            return root.ValueKind != JsonValueKind.Object
+                ? null
+                : new GatewayEvent
+                {
+                    Type = root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() ?? "" : "",
+                    Seq = root.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var n) ? n : null,
+                    Payload = root.TryGetProperty("payload", out var payload) ? payload.Clone() : default,
+                };
+        }
     }
 }

@@ -23,6 +23,9 @@ internal static partial class ClientLog
     [LoggerMessage(13, LogLevel.Warning, "No pong within {Interval}: dropping the connection to resume")]
     public static partial void HeartbeatMissed(this ILogger logger, TimeSpan interval);
 
+    [LoggerMessage(14, LogLevel.Warning, "Ignoring a gateway frame that is not JSON")]
+    public static partial void FrameNotJson(this ILogger logger, Exception exception);
+
     [LoggerMessage(20, LogLevel.Information, "Ready as {Name} ({Id}), session {SessionId}")]
     public static partial void Ready(this ILogger logger, string name, string id, string sessionId);
 
@@ -46,4 +49,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(27, LogLevel.Error, "A handler of {EventType} failed")]
     public static partial void HandlerFailed(this ILogger logger, Exception exception, string eventType);
+
+    [LoggerMessage(28, LogLevel.Error, "A {EventType} event could not be read; it is skipped")]
+    public static partial void EventFailed(this ILogger logger, Exception exception, string eventType);
 }

@@ -48,6 +48,13 @@ public sealed record Message
     /// <summary>When the message was last edited, or null.</summary>
     public DateTimeOffset? EditedAt { get; init; }
 
+    /// <summary>The one user besides the sender who can see a private message (a webhook bot's private reply, like
+    /// Discord's ephemeral messages), or null for a message everyone in the room sees.</summary>
+    public string? VisibleTo { get; init; }
+
+    /// <summary>Whether only the sender and <see cref="VisibleTo"/> can see the message (a reply to it is public).</summary>
+    public bool IsPrivate => VisibleTo is not null;
+
     /// <summary>Whether the message was posted in a panel channel.</summary>
     public bool IsPanelMessage => PanelId is not null;
 }

@@ -21,6 +21,7 @@ public sealed class CirculRestClient : IDisposable
     private readonly CirculRestOptions _options;
     private readonly RateLimitTracker _limits;
     private readonly ILogger _logger;
+    private long _lastServerTimeTicks;
 
     /// <summary>Creates a client for <paramref name="server"/> (e.g. <c>http://127.0.0.1:5080</c>).</summary>
     /// <param name="server">The server's base address.</param>
@@ -46,6 +47,10 @@ public sealed class CirculRestClient : IDisposable
 
     /// <summary>The server's base address, ending in a slash.</summary>
     public Uri Server { get; }
+
+    /// <summary>The server's clock at the latest answer (its <c>Date</c> header: whole seconds), or null before any.</summary>
+    internal DateTimeOffset? LastServerTime =>
+        Interlocked.Read(ref _lastServerTimeTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     // ------------------------------------------------------------------ users and profile (section 3)
 
@@ -363,6 +368,11 @@ public sealed class CirculRestClient : IDisposable
             }
 
             _limits.Observe(routeKey, response.Headers);
+            if (response.Headers.Date is { } date)
+            {
+                Interlocked.Exchange(ref _lastServerTimeTicks, date.UtcTicks);
+            }
+
             if (response.IsSuccessStatusCode)
             {
                 return response;
