@@ -45,7 +45,7 @@ public class MessageContext
 
     /// <summary>Posts a reply (a message with <c>reply_to_id</c>) in the same room.</summary>
     /// <param name="text">The text.</param>
-    /// <param name="mentionSender">Prefix the text with a mention of the sender.</param>
+    /// <param name="mentionSender">Also mention the sender (they get a <c>mention</c> event), as discord.py's <c>mention_author</c> and the Python SDK's <c>mention_sender</c> do; the text is sent as given.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<Message> ReplyAsync(string text, bool mentionSender = false, CancellationToken cancellationToken = default)
     {
@@ -54,7 +54,7 @@ public class MessageContext
             ReplyToId = Message.Id,
             Mentions = mentionSender ? [Message.SenderId] : null,
         };
-        return SendToRoomAsync(mentionSender ? $"<@{Message.SenderId}> {text}" : text, options, cancellationToken);
+        return SendToRoomAsync(text, options, cancellationToken);
     }
 
     /// <summary>Posts a message in the same room (not as a reply).</summary>
