@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using Circul.Contracts;
@@ -61,14 +62,18 @@ public static class ConsumerApi
     public static async Task<IResult> RemoveRoomAsync(HttpContext context, string id, string roomId, WebhookBotService bots) =>
         Ok(new { success = true, bot = await bots.RemoveRoomAsync(Owner(context), id, roomId) });
 
-    public static async Task<IResult> ListDeliveriesAsync(HttpContext context, string id, WebhookBotService bots, int? limit)
+    public static async Task<IResult> ListDeliveriesAsync(HttpContext context, string id, WebhookBotService bots)
     {
-        if (limit is < 1 or > WebhookBotService.MaxDeliveriesListed)
+        // Parsed here rather than bound as int?: the framework's binder answers an unparsable value with an empty 400.
+        var limit = 50;
+        if (context.Request.Query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit)
+                || limit is < 1 or > WebhookBotService.MaxDeliveriesListed))
         {
-            throw ConsumerApiException.Invalid($"limit must be from 1 to {WebhookBotService.MaxDeliveriesListed}");
+            throw ConsumerApiException.Invalid($"limit must be an integer from 1 to {WebhookBotService.MaxDeliveriesListed}");
         }
 
-        return Ok(new { success = true, deliveries = await bots.ListDeliveriesAsync(Owner(context), id, limit ?? 50) });
+        return Ok(new { success = true, deliveries = await bots.ListDeliveriesAsync(Owner(context), id, limit) });
     }
 
     /// <summary>The key (header <c>auth</c>, else query <c>auth</c>) must belong to a user: 401 otherwise. Maps the

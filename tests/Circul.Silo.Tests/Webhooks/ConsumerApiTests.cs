@@ -244,6 +244,23 @@ public sealed class ConsumerApiTests(WebhookSiloFixture fixture) : SiloTestBase(
     }
 
     [Theory]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    [InlineData("")]
+    [InlineData("99999999999")]
+    [InlineData("0")]
+    [InlineData("101")]
+    [InlineData("-1")]
+    public async Task Deliveries_WithALimitThatIsNotAnIntegerFrom1To100_Answers400NamingIt(string limit)
+    {
+        var consumer = await Consumer.CreateAsync(Fixture);
+        var id = (await consumer.CreateBotAsync(new { name = "limits", webhookURL = Url })).Str("_id");
+        AssertInvalid(await consumer.SendAsync(HttpMethod.Get, $"/bot/{id}/deliveries?limit={Uri.EscapeDataString(limit)}"),
+            "limit must be an integer from 1 to 100");
+        (await consumer.SendAsync(HttpMethod.Get, $"/bot/{id}/deliveries?limit=100")).Expect(HttpStatusCode.OK);
+    }
+
+    [Theory]
     [InlineData("{\"messageHistoryLimit\":500}", "messageHistoryLimit must be an integer from 0 to 100")]
     [InlineData("{\"webhookURL\":\"gopher://x\"}", "webhookURL must be an absolute http or https URI")]
     [InlineData("{\"enabled\":null}", "enabled must be a boolean")]
