@@ -144,6 +144,33 @@ public sealed class WebhookBotService(IWebhookStore store, AccountService accoun
             d.CreatedAt, d.Status == WebhookDeliveryStatus.Pending ? d.NextAttemptAt : null, d.CompletedAt))];
     }
 
+    /// <summary>The owner just created a panel or a group: its bots allowed in all chat rooms join it as they joined the
+    /// owner's other rooms, so that "all chat rooms" includes rooms created later. A bot that cannot join (a full group)
+    /// is skipped: the room exists either way. Returns the bots that joined.</summary>
+    public async Task<IReadOnlyList<string>> JoinAllRoomsBotsAsync(string ownerId, string roomId, string? panelId)
+    {
+        var joined = new List<string>();
+        foreach (var bot in await store.ListBotsAsync(ownerId))
+        {
+            if (!bot.AllRooms)
+            {
+                continue;
+            }
+
+            try
+            {
+                await JoinAsync(ownerId, bot.BotId, [new OwnedRoom(roomId, panelId)]);
+                joined.Add(bot.BotId);
+            }
+            catch (ApiException e) when (e.StatusCode is 400 or 403 or 404)
+            {
+                // Full group, bot banned from the panel, bot or room deleted meanwhile.
+            }
+        }
+
+        return joined;
+    }
+
     /// <summary>The chat rooms of an owner: the channels of the panels it created and the groups it owns.</summary>
     private async Task<List<OwnedRoom>> OwnedRoomsAsync(string ownerId)
     {

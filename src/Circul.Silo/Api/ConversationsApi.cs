@@ -3,6 +3,7 @@ using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Conversations;
 using Circul.Grains.Users;
+using Circul.Grains.Webhooks;
 using Circul.Silo.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,7 @@ public static class ConversationsApi
     public static Task<Created<MessageDto>> SendMessageAsync(HttpContext context, string id, IGrainFactory grains, IOptions<LimitsOptions> limits) =>
         SendRoomMessageAsync(context, id, grains, limits, groupsOnly: false);
 
-    public static async Task<Created<ConversationDto>> CreateGroupAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<ConversationDto>> CreateGroupAsync(HttpContext context, IGrainFactory grains, WebhookBotService webhookBots, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.Get(context);
         string name;
@@ -86,7 +87,14 @@ public static class ConversationsApi
             }
         }
 
-        var group = await grains.GetGrain<IConversationGrain>(Ids.NewId("c-")).CreateGroupAsync(caller.UserId, name, memberIds);
+        var groupGrain = grains.GetGrain<IConversationGrain>(Ids.NewId("c-"));
+        var group = await groupGrain.CreateGroupAsync(caller.UserId, name, memberIds);
+        // Webhook bots allowed in all of the owner's chat rooms join the new group (API section 11, docs/API.md).
+        if ((await webhookBots.JoinAllRoomsBotsAsync(caller.UserId, group.Id, null)).Count > 0)
+        {
+            group = await groupGrain.GetAsync(caller.UserId);
+        }
+
         return TypedResults.Created((string?)null, group);
     }
 

@@ -2,6 +2,7 @@ using Orleans;
 using Circul.Contracts;
 using Circul.Grains;
 using Circul.Grains.Panels;
+using Circul.Grains.Webhooks;
 using Circul.Grains.Users;
 using Circul.Silo.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -74,12 +75,20 @@ public static class PanelsApi
         return TypedResults.Ok(panels);
     }
 
-    public static async Task<Created<PanelDto>> CreateAsync(HttpContext context, IGrainFactory grains, IOptions<LimitsOptions> limits)
+    public static async Task<Created<PanelDto>> CreateAsync(HttpContext context, IGrainFactory grains, WebhookBotService webhookBots, IOptions<LimitsOptions> limits)
     {
         var caller = Caller.RequireHuman(context);
         using var body = await JsonBody.ReadAsync(context, limits.Value.MaxBodyBytes);
         var name = NameRules.RequireNoControlCharacters(body.RequireString("name", 1, 100, trim: true), "name");
-        return CreatedNoLocation(await grains.GetGrain<IPanelGrain>(Ids.NewId("panel-")).CreateAsync(caller.UserId, name));
+        var panelGrain = grains.GetGrain<IPanelGrain>(Ids.NewId("panel-"));
+        var panel = await panelGrain.CreateAsync(caller.UserId, name);
+        // Webhook bots allowed in all of the owner's chat rooms join the new panel (API section 11, docs/API.md).
+        if ((await webhookBots.JoinAllRoomsBotsAsync(caller.UserId, panel.Id, panel.Id)).Count > 0)
+        {
+            panel = await panelGrain.GetAsync(caller.UserId);
+        }
+
+        return CreatedNoLocation(panel);
     }
 
     public static async Task<Ok<PanelDto>> GetAsync(HttpContext context, string id, IGrainFactory grains) =>

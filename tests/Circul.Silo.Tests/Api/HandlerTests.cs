@@ -21,12 +21,14 @@ public sealed class HandlerTests(SqliteSiloFixture fixture) : SiloTestBase(fixtu
 
     private IOptions<LimitsOptions> Limits => Services.GetRequiredService<IOptions<LimitsOptions>>();
 
+    private Circul.Grains.Webhooks.WebhookBotService WebhookBots => Services.GetRequiredService<Circul.Grains.Webhooks.WebhookBotService>();
+
     [Fact]
     public async Task CreatePanel_Returns201WithThePanel_AndNoLocation()
     {
         var owner = await NewOwnerAsync();
 
-        var result = await PanelsApi.CreateAsync(Request(owner, new { name = "  Handlers  " }), Grains, Limits);
+        var result = await PanelsApi.CreateAsync(Request(owner, new { name = "  Handlers  " }), Grains, WebhookBots, Limits);
 
         Assert.Equal(StatusCodes.Status201Created, result.StatusCode);
         Assert.Null(result.Location);
@@ -138,7 +140,7 @@ public sealed class HandlerTests(SqliteSiloFixture fixture) : SiloTestBase(fixtu
     }
 
     private async Task<PanelDto> NewPanelAsync(AuthenticatedUser owner) =>
-        (await PanelsApi.CreateAsync(Request(owner, new { name = "panel" }), Grains, Limits)).Value!;
+        (await PanelsApi.CreateAsync(Request(owner, new { name = "panel" }), Grains, WebhookBots, Limits)).Value!;
 
     private DefaultHttpContext Request(AuthenticatedUser caller, object? body = null)
     {

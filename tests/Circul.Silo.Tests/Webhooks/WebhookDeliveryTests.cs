@@ -92,6 +92,29 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : SiloTestB
     }
 
     [Fact]
+    public async Task AllRoomsBot_JoinsPanelsAndGroupsCreatedLater_AndFiresThere()
+    {
+        await using var world = await WebhookTestWorld.CreateAsync(Fixture);
+        var roomOnly = (await world.Consumer.CreateBotAsync(new { name = "Listed", webhookURL = world.Receiver.Url, isAllowedInAllChatRooms = false })).Str("_id");
+
+        var panel = (await world.Owner.PostAsync("/api/panels", new { name = "Later" })).Expect(HttpStatusCode.Created).Json;
+        Assert.Contains(world.BotId, panel.Strings("member_ids"));
+        Assert.DoesNotContain(roomOnly, panel.Strings("member_ids"));
+        var group = (await world.Owner.PostAsync("/api/groups", new { name = "later", member_ids = Array.Empty<string>() }))
+            .Expect(HttpStatusCode.Created).Json;
+        Assert.Contains(world.BotId, group.Strings("member_ids"));
+        Assert.DoesNotContain(roomOnly, group.Strings("member_ids"));
+
+        var channel = (await world.Owner.GetAsync($"/api/panels/{panel.Str("id")}/channels")).Expect(HttpStatusCode.OK).Json.Items()[0].Str("id");
+        var inPanel = (await world.Owner.PostAsync($"/api/panels/{panel.Str("id")}/channels/{channel}/messages", new { text = $"<@{world.BotId}> new panel" }))
+            .Expect(HttpStatusCode.Created).Json;
+        Assert.Equal(inPanel.Str("id"), (await world.Receiver.NextAsync("the mention in the panel created later")).Json.Prop("message").Str("id"));
+        var inGroup = (await world.Owner.PostAsync($"/api/groups/{group.Str("id")}/messages", new { text = $"<@{world.BotId}> new group" }))
+            .Expect(HttpStatusCode.Created).Json;
+        Assert.Equal(inGroup.Str("id"), (await world.Receiver.NextAsync("the mention in the group created later")).Json.Prop("message").Str("id"));
+    }
+
+    [Fact]
     public async Task MessageTrigger_FiresForHumansOnly_InAllowedRooms_WhileEnabled()
     {
         await using var world = await WebhookTestWorld.CreateAsync(Fixture, new { trigger = "message", isAllowedInAllChatRooms = false });
