@@ -125,6 +125,21 @@ public sealed class ChannelGrain(PanelSnapshotSource snapshots, RoomMessagingFac
         }
 
         var snapshot = await snapshots.LatestAsync(panelId);
+        if (!snapshot.CanView(callerId, GrainKey) || (snapshot.InChannel(callerId, GrainKey) & permission) != permission)
+        {
+            // A refusal is confirmed against the panel grain's newest version: this silo's copy can lag behind a change
+            // that was answered without its acknowledgement (an announcement timed out), and must not make a false 404
+            // or 403. Only the refusal path pays this grain call.
+            try
+            {
+                snapshot = await snapshots.RefreshAsync(panelId);
+            }
+            catch (ApiException e) when (e.StatusCode == 404)
+            {
+                throw ApiException.NotFound(notFound);
+            }
+        }
+
         if (!snapshot.CanView(callerId, GrainKey))
         {
             throw ApiException.NotFound(notFound);

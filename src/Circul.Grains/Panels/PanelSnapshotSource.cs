@@ -15,6 +15,10 @@ public sealed class PanelSnapshotSource(PanelSnapshotCache cache, IGrainFactory 
     public ValueTask<PanelSnapshot> LatestAsync(string panelId) =>
         cache.TryGet(panelId, out var snapshot) ? ValueTask.FromResult(snapshot) : new ValueTask<PanelSnapshot>(FetchAsync(panelId, 0));
 
+    /// <summary>The panel's newest snapshot, asked of the panel grain whatever this silo has (404 for unknown or deleted
+    /// panels); concurrent callers share one fetch.</summary>
+    public Task<PanelSnapshot> RefreshAsync(string panelId) => FetchAsync(panelId, 0);
+
     /// <summary>The snapshot of <paramref name="version"/>; a newer one when the panel no longer has that version;
     /// null when the panel is gone.</summary>
     public async ValueTask<PanelSnapshot?> AtVersionAsync(string panelId, long version)

@@ -2,6 +2,7 @@ using Circul.Contracts;
 using Circul.Grains.Conversations;
 using Circul.Grains.Events;
 using Circul.Grains.Panels;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 
 namespace Circul.Grains.Tests.Cluster;
@@ -121,6 +122,31 @@ public sealed class CrossSiloEventTests(TwoSiloCluster cluster) : IClassFixture<
         var ids = received.Where(e => e.Type == EventTypes.PanelMessage).Select(e => e.Payload.GetProperty("message").GetProperty("id").GetString()!).ToList();
         Assert.Equal(sent, ids);
         Assert.NotEqual(channelSilo, panelSilo);
+    }
+
+    [Fact]
+    public async Task AChannelGrainOnASiloWithAnOlderSnapshot_ConfirmsARefusalWithThePanelGrain_InsteadOfAFalse404()
+    {
+        // A panel change is answered once every silo acknowledged its snapshot, or after the announcement timeout: on a
+        // loaded machine a silo can still hold the previous version. Here every silo's cache is put back to it.
+        var world = await NewPanelAsync();
+        var panel = cluster.Grains(0).GetGrain<IPanelGrain>(world.PanelId);
+        var before = (await panel.GetSnapshotAsync(0)).ToSnapshot();
+        var channel = await panel.CreateChannelAsync(world.OwnerId, "new", null, null);
+        for (var silo = 0; silo < cluster.Cluster.Silos.Count; silo++)
+        {
+            var cache = cluster.Services(silo).GetRequiredService<PanelSnapshotCache>();
+            cache.Remove(world.PanelId);
+            cache.Set(before);
+        }
+
+        var grain = cluster.Grains(0).GetGrain<IChannelGrain>(channel.Id);
+        var sent = await grain.SendMessageAsync(world.PanelId, world.BotId, new MessageDraft("in the new channel", false, false, [], null), null);
+        var listed = await grain.ListMessagesAsync(world.PanelId, world.OwnerId, 10, null, null);
+        Assert.Equal(sent.Id, Assert.Single(listed).Id);
+        // A real refusal stays one: an unknown caller still gets 404.
+        var error = await Assert.ThrowsAsync<ApiException>(() => grain.ListMessagesAsync(world.PanelId, "u-stranger", 10, null, null));
+        Assert.Equal(404, error.StatusCode);
     }
 
     private static bool HasMessage(IReadOnlyList<RecordedEvent> events, string messageId) =>
