@@ -14,9 +14,9 @@ public interface IMessageStore
     /// the limit counts only included messages.</summary>
     Task<IReadOnlyList<StoredMessage>> ListMessagesAsync(string roomId, int limit, string? before, string? after, string viewerId, CancellationToken cancellationToken = default);
 
-    /// <summary>The newest non-deleted message id of each room given (rooms without messages are absent); with
-    /// <paramref name="publicOnly"/>, the newest one that is not private (VisibleTo null).</summary>
-    Task<IReadOnlyDictionary<string, string>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, bool publicOnly = false, CancellationToken cancellationToken = default);
+    /// <summary>The newest non-deleted message id of each room given, and the newest one that is not private (VisibleTo
+    /// null), in one query (rooms without messages are absent).</summary>
+    Task<IReadOnlyDictionary<string, RoomLastMessages>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default);
 
     /// <summary>The message id and request fingerprint recorded for a sender's Idempotency-Key, if any (keys older
     /// than 24 h are ignored).</summary>

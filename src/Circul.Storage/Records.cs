@@ -70,3 +70,7 @@ public sealed record IdempotentSend(string MessageId, string? RequestHash);
 /// <summary>An uploaded image (avatar or banner), served by file name.</summary>
 [GenerateSerializer, Immutable, Alias("circul.MediaRecord")]
 public sealed record MediaRecord(string FileName, string UserId, string Mime, byte[] Data, DateTimeOffset CreatedAt);
+
+/// <summary>A room's newest non-deleted message id, and its newest one that is not private (null when every message
+/// is private).</summary>
+public sealed record RoomLastMessages(string Newest, string? NewestPublic);

@@ -69,10 +69,10 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
         return messages;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, bool publicOnly = false, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, RoomLastMessages>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(roomIds);
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, RoomLastMessages>(StringComparer.Ordinal);
         if (roomIds.Count == 0)
         {
             return result;
@@ -80,14 +80,13 @@ internal sealed class SqlMessageStore(SqlDialect dialect) : IMessageStore
 
         await using var connection = await dialect.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(
-            $"SELECT room_id, MAX(id) FROM messages WHERE {dialect.InList("room_id", "@room_ids")} AND deleted_at IS NULL"
-            + (publicOnly ? " AND visible_to IS NULL" : string.Empty)
-            + " GROUP BY room_id");
+            "SELECT room_id, MAX(id), MAX(CASE WHEN visible_to IS NULL THEN id END) FROM messages"
+            + $" WHERE {dialect.InList("room_id", "@room_ids")} AND deleted_at IS NULL GROUP BY room_id");
         dialect.AddStringList(command, "room_ids", roomIds);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            result[reader.GetString(0)] = reader.GetString(1);
+            result[reader.GetString(0)] = new RoomLastMessages(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         }
 
         return result;

@@ -435,7 +435,7 @@ public abstract class StorageTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task GetLastMessageIds_PublicOnly_SkipsPrivateMessages()
+    public async Task GetLastMessageIds_NewestPublic_SkipsPrivateMessages()
     {
         var room = TestData.Unique("r");
         var onlyPrivate = TestData.Unique("r");
@@ -445,13 +445,12 @@ public abstract class StorageTests(StorageFixture fixture)
         await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(2), room, "bot", visibleTo: "alice"), null));
         await Writer.SubmitAsync(new InsertMessageOp(TestData.Message(Id(3), onlyPrivate, "bot", visibleTo: "alice"), null));
 
-        var any = await Messages.GetLastMessageIdsAsync([room, onlyPrivate]);
-        var publicOnly = await Messages.GetLastMessageIdsAsync([room, onlyPrivate], publicOnly: true);
+        var last = await Messages.GetLastMessageIdsAsync([room, onlyPrivate]);
 
-        Assert.Equal(Id(2), any[room]);
-        Assert.Equal(Id(3), any[onlyPrivate]);
-        Assert.Equal(Id(1), publicOnly[room]);
-        Assert.False(publicOnly.ContainsKey(onlyPrivate));
+        Assert.Equal(Id(2), last[room].Newest);
+        Assert.Equal(Id(3), last[onlyPrivate].Newest);
+        Assert.Equal(Id(1), last[room].NewestPublic);
+        Assert.Null(last[onlyPrivate].NewestPublic);
     }
 
     [Fact]
@@ -494,7 +493,7 @@ public abstract class StorageTests(StorageFixture fixture)
 
         Assert.Null(await Messages.GetMessageAsync(last));
         Assert.Equal([TestData.MessageId(prefix, 1), TestData.MessageId(prefix, 0)], await ListIdsAsync(room, 10, null, null, sender));
-        Assert.Equal(TestData.MessageId(prefix, 1), (await Messages.GetLastMessageIdsAsync([room]))[room]);
+        Assert.Equal(TestData.MessageId(prefix, 1), (await Messages.GetLastMessageIdsAsync([room]))[room].Newest);
         Assert.Equal(2, await Messages.CountMessagesAfterAsync(room, null, "someone-else"));
         Assert.NotNull(await fixture.ScalarAsync($"SELECT deleted_at FROM messages WHERE id = '{last}'"));
     }
@@ -551,8 +550,8 @@ public abstract class StorageTests(StorageFixture fixture)
         var last = await Messages.GetLastMessageIdsAsync([room1, room2, empty]);
 
         Assert.Equal(2, last.Count);
-        Assert.Equal(TestData.MessageId(prefix1, 2), last[room1]);
-        Assert.Equal(TestData.MessageId(prefix2, 0), last[room2]);
+        Assert.Equal(TestData.MessageId(prefix1, 2), last[room1].Newest);
+        Assert.Equal(TestData.MessageId(prefix2, 0), last[room2].Newest);
         Assert.Empty(await Messages.GetLastMessageIdsAsync([]));
     }
 

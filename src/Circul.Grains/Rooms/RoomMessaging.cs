@@ -40,12 +40,12 @@ public sealed class RoomMessaging(
     {
         // A send accepted while the queries ran (sends interleave) is newer than anything they can return: keep that one.
         var sends = _sends;
-        var newest = await messages.GetLastMessageIdsAsync([roomId]);
-        var newestPublic = await messages.GetLastMessageIdsAsync([roomId], publicOnly: true);
+        var last = await messages.GetLastMessageIdsAsync([roomId]);
         if (sends == _sends)
         {
-            NewestMessageId = newest.TryGetValue(roomId, out var id) ? id : null;
-            LastMessageId = newestPublic.TryGetValue(roomId, out var publicId) ? publicId : null;
+            var found = last.TryGetValue(roomId, out var ids);
+            NewestMessageId = found ? ids!.Newest : null;
+            LastMessageId = found ? ids!.NewestPublic : null;
         }
     }
 

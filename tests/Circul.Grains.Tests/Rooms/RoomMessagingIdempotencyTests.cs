@@ -83,8 +83,8 @@ public sealed class RoomMessagingIdempotencyTests
         public Task<IReadOnlyList<StoredMessage>> ListMessagesAsync(string roomId, int limit, string? before, string? after, string viewerId, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<StoredMessage>>([]);
 
-        public Task<IReadOnlyDictionary<string, string>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, bool publicOnly = false, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+        public Task<IReadOnlyDictionary<string, RoomLastMessages>> GetLastMessageIdsAsync(IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, RoomLastMessages>>(new Dictionary<string, RoomLastMessages>());
 
         public Task<IdempotentSend?> FindIdempotentMessageAsync(string senderId, string key, DateTimeOffset notBefore, CancellationToken cancellationToken = default) =>
             Task.FromResult<IdempotentSend?>(null);
