@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using Circul.Contracts;
@@ -64,11 +63,7 @@ public static class ConsumerApi
 
     public static async Task<IResult> ListDeliveriesAsync(HttpContext context, string id, WebhookBotService bots)
     {
-        // Parsed here rather than bound as int?: the framework's binder answers an unparsable value with an empty 400.
-        var limit = 50;
-        if (context.Request.Query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                || limit is < 1 or > WebhookBotService.MaxDeliveriesListed))
+        if (!MessageRequests.TryReadLimit(context.Request.Query, WebhookBotService.MaxDeliveriesListed, out var limit))
         {
             throw ConsumerApiException.Invalid($"limit must be an integer from 1 to {WebhookBotService.MaxDeliveriesListed}");
         }

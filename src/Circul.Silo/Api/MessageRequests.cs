@@ -62,17 +62,22 @@ public static class MessageRequests
     /// <summary>Reads <c>limit</c> (1..100, default 50), <c>before</c> and <c>after</c> (message ids).</summary>
     public static (int Limit, string? Before, string? After) ReadPaging(HttpContext context)
     {
-        var query = context.Request.Query;
-        var limit = 50;
-        if (query.TryGetValue("limit", out var limitText))
+        if (!TryReadLimit(context.Request.Query, 100, out var limit))
         {
-            if (!int.TryParse(limitText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100)
-            {
-                throw ApiException.BadRequest("limit must be an integer from 1 to 100");
-            }
+            throw ApiException.BadRequest("limit must be an integer from 1 to 100");
         }
 
         return (limit, ReadCursor(context, "before"), ReadCursor(context, "after"));
+    }
+
+    /// <summary>Reads the <c>limit</c> query (default 50): false when it is present but not an integer from 1 to
+    /// <paramref name="max"/>. Parsed by hand rather than bound as <c>int?</c>: the framework's binder answers an
+    /// unparsable value with an empty 400.</summary>
+    public static bool TryReadLimit(IQueryCollection query, int max, out int limit)
+    {
+        limit = 50;
+        return !query.TryGetValue("limit", out var text)
+            || (int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max);
     }
 
     private static string? ReadCursor(HttpContext context, string name)
